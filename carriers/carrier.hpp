@@ -1,0 +1,3 @@
+#pragma once
+
+// The carrier abstraction (callbacks in, polling out) arrives with the carriers issue (#7).

@@ -1,0 +1,6 @@
+#include <cstdio>
+
+int main() {
+  std::puts("ordergate " ORDERGATE_VERSION);
+  return 0;
+}

@@ -1,0 +1,7 @@
+#include "gateway/util/version.hpp"
+
+namespace ordergate::gateway {
+
+std::string_view versionString() { return ORDERGATE_VERSION; }
+
+}  // namespace ordergate::gateway
