@@ -18,6 +18,7 @@ struct SettingNode {
   std::string scalar;
   std::vector<SettingNode> list;
   std::map<std::string, SettingNode, std::less<>> map;
+  int line = 0;  ///< 1-based line in the source file (0 when unknown), for error messages
 };
 
 /// Read access to one block, with errors naming the full key path ("channels.shop1.secret").
