@@ -60,10 +60,19 @@ struct AdapterContext {
 
 using ChannelAdapterFactory = std::function<Result<ChannelAdapterPtr>(const AdapterContext&)>;
 
+class FileAdapter;
+using FileAdapterFactory =
+    std::function<Result<std::shared_ptr<const FileAdapter>>(const AdapterContext&)>;
+
 /// Name → factory. Filled explicitly by registerBuiltinAdapters(); owned by main.
 class AdapterRegistry {
  public:
   void add(std::string name, ChannelAdapterFactory factory);
+  /// A flat-file adapter (POST /v1/channels/{id}/files, `ordergate ingest`).
+  void addFile(std::string name, FileAdapterFactory factory);
+  [[nodiscard]] bool containsFile(std::string_view name) const;
+  [[nodiscard]] Result<std::shared_ptr<const FileAdapter>> createFile(
+      std::string_view name, const AdapterContext& ctx) const;
   [[nodiscard]] bool contains(std::string_view name) const;
   /// kConfig error naming "<settings path>.adapter" when the name is unknown, else the factory's.
   [[nodiscard]] Result<ChannelAdapterPtr> create(std::string_view name,
@@ -72,6 +81,7 @@ class AdapterRegistry {
 
  private:
   std::map<std::string, ChannelAdapterFactory, std::less<>> factories_;
+  std::map<std::string, FileAdapterFactory, std::less<>> file_factories_;
 };
 
 /// Registers every built-in channel adapter (canonical, shopify, amazon_flat_file, lazada …).
