@@ -47,11 +47,11 @@ Order fullOrder() {
   b.unit_price = 0;
   o.lines = {a, b};
   o.customer = Customer{"c-9", "ana@example.com", "Ana Ñúñez", "+1 555 0100"};
-  o.ship_to = Address{"Ana", "ACME", "1 Main St", "Apt 2", "Springfield", "IL", "62701", "US",
-                      "+1 555 0100"};
+  o.ship_to = Address{"Ana", "ACME",  "1 Main St", "Apt 2",      "Springfield",
+                      "IL",  "62701", "US",        "+1 555 0100"};
   o.bill_to = Address{"Ana", "", "1 Main St", "", "Springfield", "IL", "62701", "US", ""};
-  o.shipping = Shipping{"UPS Ground", "Standard", at("2026-03-03T00:00:00Z"),
-                        at("2026-03-07T23:59:59Z")};
+  o.shipping =
+      Shipping{"UPS Ground", "Standard", at("2026-03-03T00:00:00Z"), at("2026-03-07T23:59:59Z")};
   o.test = true;
   o.source = {at("2026-03-01T08:15:02.120Z"), "d-77", "orders/updated", "12,57"};
   return o;
@@ -113,10 +113,10 @@ TEST(OrderJson, RoundTripsFullOrder) {
 TEST(OrderJson, AbsentFieldsAreOmitted) {
   Order o;
   o.order_key = "shop1:1";
-  o.customer = Customer{};          // present but empty: omitted
-  o.ship_to = Address{};            // same
-  o.shipping = Shipping{};          // same
-  o.lines.push_back(OrderLine{});   // quantity is always written
+  o.customer = Customer{};         // present but empty: omitted
+  o.ship_to = Address{};           // same
+  o.shipping = Shipping{};         // same
+  o.lines.push_back(OrderLine{});  // quantity is always written
   EXPECT_EQ(writeOrderJson(o),
             R"({"order_key":"shop1:1","status":"open","payment_status":"unknown",)"
             R"("lines":[{"quantity":0}],"test":false,)"
@@ -162,17 +162,17 @@ TEST(OrderJson, CollectsEveryProblemWithItsPath) {
   for (const auto& e : o.error()) {
     described.push_back(describe(e));
   }
-  EXPECT_THAT(described,
-              UnorderedElementsAre(
-                  "status: unknown value \"shipping\"", "payment_status: must be a string",
-                  "placed_at: not an RFC 3339 time: \"yesterday\"",
-                  "updated_at: not an RFC 3339 time: \"2026-03-01T08:15:00\"",
-                  "taxes_included: must be a boolean",
-                  "totals.total: must be an integer (minor units)",
-                  "totals.tax: must be an integer (minor units)", "channel: must be an object",
-                  "lines[2].quantity: must be an integer", "lines[3].quantity: must be an integer",
-                  "lines[4]: must be an object", "ship_to.country_code: must be a string",
-                  "test: must be a boolean", "source.received_at: must be a string (RFC 3339 time)"));
+  EXPECT_THAT(
+      described,
+      UnorderedElementsAre(
+          "status: unknown value \"shipping\"", "payment_status: must be a string",
+          "placed_at: not an RFC 3339 time: \"yesterday\"",
+          "updated_at: not an RFC 3339 time: \"2026-03-01T08:15:00\"",
+          "taxes_included: must be a boolean", "totals.total: must be an integer (minor units)",
+          "totals.tax: must be an integer (minor units)", "channel: must be an object",
+          "lines[2].quantity: must be an integer", "lines[3].quantity: must be an integer",
+          "lines[4]: must be an object", "ship_to.country_code: must be a string",
+          "test: must be a boolean", "source.received_at: must be a string (RFC 3339 time)"));
 }
 
 TEST(OrderJson, StatusIsRequired) {
@@ -308,10 +308,13 @@ TEST(AppendJsonString, Escapes) {
 
 TEST(AppendJsonString, Utf8PassesThroughInvalidIsReplaced) {
   EXPECT_EQ(jsonString("é 日本 😀"), "prefix:\"é 日本 😀\"");
-  EXPECT_EQ(jsonString("a\xff" "b"), "prefix:\"a\xEF\xBF\xBD" "b\"");
-  EXPECT_EQ(jsonString("\xc3"), "prefix:\"\xEF\xBF\xBD\"");            // truncated
+  EXPECT_EQ(jsonString("a\xff"
+                       "b"),
+            "prefix:\"a\xEF\xBF\xBD"
+            "b\"");
+  EXPECT_EQ(jsonString("\xc3"), "prefix:\"\xEF\xBF\xBD\"");                  // truncated
   EXPECT_EQ(jsonString("\xc0\xaf"), "prefix:\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
-  EXPECT_EQ(jsonString("\xed\xa0\x80"),                                  // surrogate
+  EXPECT_EQ(jsonString("\xed\xa0\x80"),                                      // surrogate
             "prefix:\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 

@@ -45,11 +45,11 @@ TEST(ValidateOrder, ValidOrderHasNoProblems) {
 }
 
 TEST(ValidateOrder, EmptyOrderReportsEveryRequiredField) {
-  EXPECT_THAT(described(validate(Order{})),
-              UnorderedElementsAre("channel.type: required", "channel.id: required",
-                                   "channel.order_id: required", "order_key: required",
-                                   "version: required", "currency: required",
-                                   "lines: must not be empty"));
+  EXPECT_THAT(
+      described(validate(Order{})),
+      UnorderedElementsAre("channel.type: required", "channel.id: required",
+                           "channel.order_id: required", "order_key: required", "version: required",
+                           "currency: required", "lines: must not be empty"));
 }
 
 TEST(ValidateOrder, OrderKeyMustMatchChannel) {
@@ -92,10 +92,10 @@ TEST(ValidateOrder, BlankPlaceholdersAndUnorderableVersion) {
   o.channel.type = "  ";
   o.lines[0].line_id = " ";
   o.version = "yesterday";
-  EXPECT_THAT(described(validate(o)),
-              UnorderedElementsAre("channel.type: must not be blank",
-                                   "lines[0].line_id: must not be blank",
-                                   "version: not orderable: \"yesterday\""));
+  EXPECT_THAT(
+      described(validate(o)),
+      UnorderedElementsAre("channel.type: must not be blank", "lines[0].line_id: must not be blank",
+                           "version: not orderable: \"yesterday\""));
 }
 
 TrackingUpdate validTracking() {
@@ -150,13 +150,12 @@ TEST(ValidateTracking, CountriesAndEstimatedDelivery) {
   u.location.country_code = "USA";
   u.events[0].location.country_code = "XX";
   u.estimated_delivery = "soon";
-  EXPECT_THAT(validate(u),
-              UnorderedElementsAre(
-                  FieldError{"location.country_code", "not an ISO 3166-1 alpha-2 code: \"USA\""},
-                  FieldError{"events[0].location.country_code",
-                             "not an ISO 3166-1 alpha-2 code: \"XX\""},
-                  FieldError{"estimated_delivery",
-                             "not an RFC 3339 time or ISO date: \"soon\""}));
+  EXPECT_THAT(
+      validate(u),
+      UnorderedElementsAre(
+          FieldError{"location.country_code", "not an ISO 3166-1 alpha-2 code: \"USA\""},
+          FieldError{"events[0].location.country_code", "not an ISO 3166-1 alpha-2 code: \"XX\""},
+          FieldError{"estimated_delivery", "not an RFC 3339 time or ISO date: \"soon\""}));
 }
 
 }  // namespace
