@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -87,9 +88,19 @@ class RedisClient {
   void command(std::span<const std::string_view> args, Callback callback);
 
   /// Awaitable form of command(). Arguments are copied before the first suspension.
+  /// Note: g++ 12 miscompiles braced lists inside a co_await expression ("array used as
+  /// initializer"); inside coroutines prefer the variadic form `co_await c.exec("GET", key)`.
   [[nodiscard]] boost::asio::awaitable<Result<RedisReply>> exec(
       std::initializer_list<std::string_view> args);
   [[nodiscard]] boost::asio::awaitable<Result<RedisReply>> exec(std::vector<std::string> args);
+  template <class... Args>
+    requires(sizeof...(Args) > 0 && (std::is_convertible_v<const Args&, std::string_view> && ...))
+  [[nodiscard]] boost::asio::awaitable<Result<RedisReply>> exec(const Args&... args) {
+    std::vector<std::string> owned;
+    owned.reserve(sizeof...(Args));
+    (owned.emplace_back(std::string_view(args)), ...);
+    return exec(std::move(owned));
+  }
 
   /// Sends all commands back to back (one round trip) and returns their results in order.
   [[nodiscard]] boost::asio::awaitable<std::vector<Result<RedisReply>>> execPipeline(
