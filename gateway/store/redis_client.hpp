@@ -109,7 +109,7 @@ class RedisClient {
   /// True once connected and AUTH/SELECT succeeded, until the connection is lost.
   [[nodiscard]] bool connected() const;
 
-  /// Waits (bounded) until connected(); false on timeout or after stop().
+  /// Waits (bounded) until connected(); false on timeout (also after stop()).
   [[nodiscard]] boost::asio::awaitable<bool> waitConnected(std::chrono::milliseconds timeout);
 
   /// Closes the connection, fails everything in flight with kUnavailable, stops reconnecting
