@@ -1,0 +1,361 @@
+#include "gateway/store/event_store.hpp"
+
+#include <charconv>
+
+#include "gateway/store/scripts.hpp"
+#include "gateway/store/strings.hpp"
+
+namespace ordergate::gateway::store {
+namespace {
+
+using boost::asio::awaitable;
+
+tl::unexpected<Error> unexpectedReply(std::string_view what, const RedisReply& reply) {
+  return fail(ErrorCode::kInternal,
+              "redis: unexpected reply to " + std::string(what) + " (type " +
+                  std::to_string(static_cast<int>(reply.type)) + ")");
+}
+
+/// Parses XREADGROUP / XRANGE style entries: [[id, [f, v, …]], …]. Entries whose fields are
+/// nil (deleted while pending) are skipped.
+std::vector<OutboxEntry> parseEntries(const RedisReply& list) {
+  std::vector<OutboxEntry> out;
+  for (const auto& item : list.elements) {
+    if (item.elements.size() != 2 || !item.elements[1].isArray()) {
+      continue;
+    }
+    OutboxEntry entry;
+    entry.stream_id = item.elements[0].str;
+    entry.event = eventFromFields(item.elements[1].elements);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::string toMs(std::chrono::milliseconds d) { return std::to_string(d.count()); }
+
+}  // namespace
+
+std::vector<std::string> eventFields(const OutboxEvent& e) {
+  std::vector<std::string> out;
+  out.reserve(32);
+  const auto add = [&out](std::string_view name, std::string_view value) {
+    if (!value.empty()) {
+      out.emplace_back(name);
+      out.emplace_back(value);
+    }
+  };
+  add("type", e.type);
+  add("original_type", e.original_type);
+  add("id", e.id);
+  add("source", e.source);
+  add("subject", e.subject);
+  add("channel", e.channel);
+  add("destination", e.destination);
+  add("version", e.version);
+  add("version_key", e.version_key);
+  add("time", e.time);
+  add("received_at", e.received_at);
+  add("received_at_ms", std::to_string(e.received_at_ms));
+  add("dataschema", e.dataschema);
+  add("data", e.data);
+  add("replayed_from", e.replayed_from);
+  return out;
+}
+
+OutboxEvent eventFromFields(std::span<const RedisReply> flat) {
+  OutboxEvent e;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
+    const std::string_view name = flat[i].str;
+    const std::string& value = flat[i + 1].str;
+    if (name == "type") {
+      e.type = value;
+    } else if (name == "original_type") {
+      e.original_type = value;
+    } else if (name == "id") {
+      e.id = value;
+    } else if (name == "source") {
+      e.source = value;
+    } else if (name == "subject") {
+      e.subject = value;
+    } else if (name == "channel") {
+      e.channel = value;
+    } else if (name == "destination") {
+      e.destination = value;
+    } else if (name == "version") {
+      e.version = value;
+    } else if (name == "version_key") {
+      e.version_key = value;
+    } else if (name == "time") {
+      e.time = value;
+    } else if (name == "received_at") {
+      e.received_at = value;
+    } else if (name == "received_at_ms") {
+      std::from_chars(value.data(), value.data() + value.size(), e.received_at_ms);
+    } else if (name == "dataschema") {
+      e.dataschema = value;
+    } else if (name == "data") {
+      e.data = value;
+    } else if (name == "replayed_from") {
+      e.replayed_from = value;
+    }
+  }
+  return e;
+}
+
+std::int64_t streamIdMs(std::string_view stream_id) {
+  std::int64_t ms = 0;
+  const auto dash = stream_id.find('-');
+  const auto digits = stream_id.substr(0, dash);
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ms);
+  return ec == std::errc() && ptr == digits.data() + digits.size() ? ms : 0;
+}
+
+awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
+                                       const OutboxEvent& event, std::chrono::seconds dedup_ttl,
+                                       std::chrono::seconds version_ttl) {
+  if (event.id.empty() || event.subject.empty() || event.type.empty() ||
+      event.version_key.empty() || dedup_ttl.count() <= 0 || version_ttl.count() < 0) {
+    co_return fail(ErrorCode::kInvalidInput,
+                   "decide needs id, subject, type, version_key and a positive dedup ttl");
+  }
+  const int shard = keys.shardOf(event.subject);
+  auto script_keys =
+      strings(keys.seen(shard, event.id), keys.version(event.subject), keys.outbox(shard));
+  OutboxEvent fields_only = event;
+  fields_only.type.clear();
+  fields_only.original_type.clear();
+  auto args = strings(event.version_key, std::to_string(dedup_ttl.count()),
+                      std::to_string(version_ttl.count()), event.type);
+  for (auto& field : eventFields(fields_only)) {
+    args.push_back(std::move(field));
+  }
+  auto reply = asResult(co_await scripts::decide().exec(client, std::move(script_keys),
+                                                        std::move(args)));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  const auto& r = *reply;
+  if (!r.isArray() || r.elements.empty()) {
+    co_return unexpectedReply("decide", r);
+  }
+  const std::string& verdict = r.elements[0].str;
+  if (verdict == "duplicate") {
+    co_return DecideResult{Decision::kDuplicate, {}, {}};
+  }
+  if (verdict == "stale") {
+    co_return DecideResult{Decision::kStale, {}, {}};
+  }
+  if (verdict == "accepted" && r.elements.size() == 3) {
+    co_return DecideResult{Decision::kAccepted, r.elements[1].str, r.elements[2].str};
+  }
+  co_return unexpectedReply("decide", r);
+}
+
+awaitable<Result<bool>> deliverySeen(RedisClient& client, const Keys& keys, std::string channel,
+                                     std::string delivery_id) {
+  auto reply = asResult(co_await client.exec("EXISTS", keys.delivery(channel, delivery_id)));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  co_return reply->integer == 1;
+}
+
+awaitable<Result<void>> markDelivery(RedisClient& client, const Keys& keys, std::string channel,
+                                     std::string delivery_id, std::chrono::seconds ttl) {
+  if (ttl.count() <= 0) {
+    co_return fail(ErrorCode::kInvalidInput, "delivery ttl must be positive");
+  }
+  auto reply = asResult(co_await client.exec("SET", keys.delivery(channel, delivery_id), "1",
+                                             "EX", std::to_string(ttl.count())));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  co_return Result<void>{};
+}
+
+awaitable<Result<void>> ensureGroups(RedisClient& client, const Keys& keys) {
+  std::vector<std::vector<std::string>> commands;
+  for (int shard = 0; shard < keys.shards(); ++shard) {
+    commands.push_back(
+        strings("XGROUP", "CREATE", keys.outbox(shard), kForwarderGroup, "0", "MKSTREAM"));
+  }
+  for (auto& result : co_await client.execPipeline(std::move(commands))) {
+    if (!result) {
+      co_return tl::unexpected(result.error());
+    }
+    if (result->isError() && result->str.rfind("BUSYGROUP", 0) != 0) {
+      co_return tl::unexpected(asResult(*result).error());
+    }
+  }
+  co_return Result<void>{};
+}
+
+awaitable<Result<bool>> acquireLease(RedisClient& client, const Keys& keys, int shard,
+                                     std::string instance, std::chrono::milliseconds ttl) {
+  if (instance.empty() || ttl.count() <= 0) {
+    co_return fail(ErrorCode::kInvalidInput, "lease needs an instance id and a positive ttl");
+  }
+  auto reply = asResult(co_await scripts::acquireLease().exec(
+      client, strings(keys.lease(shard)),
+      strings(std::move(instance), toMs(ttl))));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  co_return reply->integer == 1;
+}
+
+awaitable<Result<bool>> releaseLease(RedisClient& client, const Keys& keys, int shard,
+                                     std::string instance) {
+  auto reply = asResult(co_await scripts::releaseLease().exec(
+      client, strings(keys.lease(shard)),
+      strings(std::move(instance))));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  co_return reply->integer == 1;
+}
+
+awaitable<Result<std::optional<std::string>>> leaseHolder(RedisClient& client, const Keys& keys,
+                                                          int shard) {
+  auto reply = asResult(co_await client.exec("GET", keys.lease(shard)));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  if (reply->isNil()) {
+    co_return std::optional<std::string>{};
+  }
+  co_return std::optional<std::string>{reply->str};
+}
+
+awaitable<Result<std::vector<OutboxEntry>>> readNew(RedisClient& client, const Keys& keys,
+                                                    int shard, std::string consumer, int count,
+                                                    std::chrono::milliseconds block) {
+  auto command = strings("XREADGROUP", "GROUP", kForwarderGroup, std::move(consumer), "COUNT",
+                         std::to_string(std::max(1, count)));
+  if (block.count() > 0) {
+    command.emplace_back("BLOCK");
+    command.push_back(toMs(block));
+  }
+  command.emplace_back("STREAMS");
+  command.push_back(keys.outbox(shard));
+  command.emplace_back(">");
+  auto reply = asResult(co_await client.exec(std::move(command)));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  std::vector<OutboxEntry> out;
+  if (reply->isNil()) {
+    co_return out;
+  }
+  // [[stream key, [entries…]]]
+  for (const auto& stream : reply->elements) {
+    if (stream.elements.size() == 2) {
+      auto entries = parseEntries(stream.elements[1]);
+      std::move(entries.begin(), entries.end(), std::back_inserter(out));
+    }
+  }
+  co_return out;
+}
+
+awaitable<Result<std::vector<OutboxEntry>>> claimPending(RedisClient& client, const Keys& keys,
+                                                         int shard, std::string consumer,
+                                                         std::chrono::milliseconds min_idle,
+                                                         int count) {
+  constexpr int kMaxRounds = 16;
+  std::vector<OutboxEntry> out;
+  std::string cursor = "0-0";
+  const std::string key = keys.outbox(shard);
+  for (int round = 0; round < kMaxRounds && static_cast<int>(out.size()) < count; ++round) {
+    auto reply = asResult(co_await client.exec(
+        "XAUTOCLAIM", key, kForwarderGroup, consumer, toMs(min_idle), cursor, "COUNT",
+        std::to_string(count - static_cast<int>(out.size()))));
+    if (!reply) {
+      co_return tl::unexpected(reply.error());
+    }
+    // [next cursor, [entries…], [deleted ids…]]; deleted ids leave the PEL by themselves.
+    if (!reply->isArray() || reply->elements.size() < 2) {
+      co_return unexpectedReply("XAUTOCLAIM", *reply);
+    }
+    auto entries = parseEntries(reply->elements[1]);
+    std::move(entries.begin(), entries.end(), std::back_inserter(out));
+    cursor = reply->elements[0].str;
+    if (cursor == "0-0") {
+      break;
+    }
+  }
+  co_return out;
+}
+
+awaitable<Result<std::int64_t>> ack(RedisClient& client, const Keys& keys, int shard,
+                                    std::vector<std::string> stream_ids) {
+  if (stream_ids.empty()) {
+    co_return std::int64_t{0};
+  }
+  std::vector<std::string> args;
+  args.reserve(stream_ids.size() + 1);
+  args.emplace_back(kForwarderGroup);
+  std::move(stream_ids.begin(), stream_ids.end(), std::back_inserter(args));
+  auto reply = asResult(co_await scripts::ack().exec(
+      client, strings(keys.outbox(shard)), std::move(args)));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  co_return reply->integer;
+}
+
+awaitable<Result<void>> recordAttempt(RedisClient& client, const Keys& keys, int shard,
+                                      std::string event_id, std::string attempt_json,
+                                      std::chrono::seconds ttl) {
+  const std::string key = keys.attempts(shard, event_id);
+  std::vector<std::vector<std::string>> commands;
+  commands.push_back(strings("RPUSH", key, std::move(attempt_json)));
+  commands.push_back(
+      strings("EXPIRE", key, std::to_string(std::max<std::int64_t>(1, ttl.count()))));
+  for (auto& result : co_await client.execPipeline(std::move(commands))) {
+    auto checked = asResult(std::move(result));
+    if (!checked) {
+      co_return tl::unexpected(checked.error());
+    }
+  }
+  co_return Result<void>{};
+}
+
+awaitable<Result<std::vector<std::string>>> attempts(RedisClient& client, const Keys& keys,
+                                                     int shard, std::string event_id) {
+  auto reply = asResult(co_await client.exec("LRANGE", keys.attempts(shard, event_id), "0", "-1"));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  std::vector<std::string> out;
+  out.reserve(reply->elements.size());
+  for (auto& element : reply->elements) {
+    out.push_back(std::move(element.str));
+  }
+  co_return out;
+}
+
+awaitable<Result<std::chrono::milliseconds>> outboxLag(RedisClient& client, const Keys& keys,
+                                                       int shard, std::int64_t now_ms) {
+  auto reply = asResult(co_await client.exec("XRANGE", keys.outbox(shard), "-", "+", "COUNT", "1"));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  if (reply->elements.empty() || reply->elements[0].elements.empty()) {
+    co_return std::chrono::milliseconds(0);
+  }
+  // The stream id's time, not received_at_ms: a replayed dead letter keeps its original
+  // received_at, which would report days of lag for an entry queued a moment ago.
+  const std::int64_t appended = streamIdMs(reply->elements[0].elements[0].str);
+  co_return std::chrono::milliseconds(std::max<std::int64_t>(0, now_ms - appended));
+}
+
+awaitable<Result<std::int64_t>> outboxLength(RedisClient& client, const Keys& keys, int shard) {
+  auto reply = asResult(co_await client.exec("XLEN", keys.outbox(shard)));
+  if (!reply) {
+    co_return tl::unexpected(reply.error());
+  }
+  co_return reply->integer;
+}
+
+}  // namespace ordergate::gateway::store

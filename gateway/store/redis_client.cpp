@@ -1,0 +1,522 @@
+#include "gateway/store/redis_client.hpp"
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <deque>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace ordergate::gateway::store {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kMinBackoff{50};
+constexpr std::chrono::milliseconds kMaxBackoff{2000};
+
+RedisReply convert(const redisReply* r) {
+  RedisReply out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::kError;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::kArray;
+      out.elements.reserve(r->elements);
+      for (std::size_t i = 0; i < r->elements; ++i) {
+        out.elements.push_back(convert(r->element[i]));
+      }
+      break;
+    default:
+      out.type = RedisReply::Type::kNil;
+      break;
+  }
+  return out;
+}
+
+Error unavailable(std::string why) { return Error{ErrorCode::kUnavailable, "redis: " + why, {}}; }
+
+struct Pending {
+  std::uint64_t seq = 0;
+  Clock::time_point deadline;
+  RedisClient::Callback callback;  ///< empty for the connection handshake (AUTH, SELECT)
+};
+
+/// One hiredis context plus the Asio descriptor that watches its fd. Lives until hiredis has
+/// cleaned the context up and every async_wait on the descriptor has completed.
+struct Connection : std::enable_shared_from_this<Connection> {
+  explicit Connection(boost::asio::io_context& io) : descriptor(io) {}
+
+  RedisClient::Impl* owner = nullptr;
+  redisAsyncContext* ac = nullptr;  ///< null once hiredis cleaned up
+  boost::asio::posix::stream_descriptor descriptor;
+  bool want_read = false;
+  bool want_write = false;
+  bool read_armed = false;
+  bool write_armed = false;
+  bool ready = false;
+  int handshake_left = 0;
+  Clock::time_point connect_deadline;
+  std::string failure;  ///< our own reason for closing, preferred over hiredis' errstr
+  std::deque<Pending> pending;
+};
+
+}  // namespace
+
+class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(boost::asio::io_context& io, RedisEndpoint endpoint)
+      : io_(io),
+        endpoint_(std::move(endpoint)),
+        tick_timer_(io),
+        reconnect_timer_(io),
+        resolver_(io),
+        tick_interval_(std::clamp(endpoint_.command_timeout / 10, std::chrono::milliseconds(5),
+                                  std::chrono::milliseconds(100))) {}
+
+  void start() {
+    connect();
+    armTick();
+  }
+
+  void command(std::span<const std::string_view> args, Callback callback) {
+    if (stopped_) {
+      deliver(std::move(callback), tl::unexpected(unavailable("client stopped")));
+      return;
+    }
+    if (!conn_ || conn_->ac == nullptr) {
+      deliver(std::move(callback),
+              tl::unexpected(unavailable("not connected" +
+                                         (last_error_.empty() ? "" : " (" + last_error_ + ")"))));
+      return;
+    }
+    if (!send(*conn_, args, std::move(callback))) {
+      deliver(std::move(callback), tl::unexpected(unavailable("connection is closing")));
+    }
+  }
+
+  void stop() {
+    if (stopped_) {
+      return;
+    }
+    stopped_ = true;
+    tick_timer_.cancel();
+    reconnect_timer_.cancel();
+    resolver_.cancel();
+    if (auto conn = conn_) {
+      close(conn, "client stopped");
+    }
+    conn_.reset();
+  }
+
+  [[nodiscard]] bool connected() const { return conn_ && conn_->ac != nullptr && conn_->ready; }
+  [[nodiscard]] bool stopped() const { return stopped_; }
+  [[nodiscard]] std::size_t pending() const { return conn_ ? conn_->pending.size() : 0; }
+  [[nodiscard]] std::uint64_t connectCount() const { return connects_; }
+  [[nodiscard]] const std::string& lastError() const { return last_error_; }
+
+ private:
+  // --- hiredis event hooks (ev.data is the Connection) ---------------------------------------
+  static void addRead(void* data) {
+    auto* conn = static_cast<Connection*>(data);
+    conn->want_read = true;
+    armRead(*conn);
+  }
+  static void delRead(void* data) { static_cast<Connection*>(data)->want_read = false; }
+  static void addWrite(void* data) {
+    auto* conn = static_cast<Connection*>(data);
+    conn->want_write = true;
+    armWrite(*conn);
+  }
+  static void delWrite(void* data) { static_cast<Connection*>(data)->want_write = false; }
+
+  // Called by hiredis right before it frees the context and closes the fd: the fd belongs to
+  // hiredis, so the descriptor only forgets it (release), never closes it.
+  static void cleanup(void* data) {
+    auto* conn = static_cast<Connection*>(data);
+    conn->ac = nullptr;
+    conn->want_read = false;
+    conn->want_write = false;
+    boost::system::error_code ignored;
+    conn->descriptor.cancel(ignored);
+    conn->descriptor.release();
+    if (conn->owner != nullptr) {
+      conn->owner->onGone(*conn);
+    }
+    conn->owner = nullptr;
+  }
+
+  static void armRead(Connection& conn) {
+    if (conn.read_armed || conn.ac == nullptr) {
+      return;
+    }
+    conn.read_armed = true;
+    conn.descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                               [self = conn.shared_from_this()](boost::system::error_code ec) {
+                                 self->read_armed = false;
+                                 if (ec || self->ac == nullptr || !self->want_read) {
+                                   return;
+                                 }
+                                 redisAsyncHandleRead(self->ac);
+                                 if (self->ac != nullptr && self->want_read) {
+                                   armRead(*self);
+                                 }
+                               });
+  }
+
+  static void armWrite(Connection& conn) {
+    if (conn.write_armed || conn.ac == nullptr) {
+      return;
+    }
+    conn.write_armed = true;
+    conn.descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_write,
+                               [self = conn.shared_from_this()](boost::system::error_code ec) {
+                                 self->write_armed = false;
+                                 if (ec || self->ac == nullptr || !self->want_write) {
+                                   return;
+                                 }
+                                 redisAsyncHandleWrite(self->ac);
+                                 if (self->ac != nullptr && self->want_write) {
+                                   armWrite(*self);
+                                 }
+                               });
+  }
+
+  static void onConnect(const redisAsyncContext* ac, int status) {
+    auto* conn = static_cast<Connection*>(ac->ev.data);
+    if (status != REDIS_OK || conn == nullptr || conn->owner == nullptr) {
+      return;  // hiredis frees the context next; cleanup() reports it
+    }
+    if (conn->handshake_left == 0) {
+      conn->owner->markReady(*conn);
+    }
+  }
+
+  static void onDisconnect(const redisAsyncContext*, int) {}
+
+  static void onReply(redisAsyncContext* ac, void* raw, void* privdata) {
+    auto* conn = static_cast<Connection*>(ac->ev.data);
+    if (conn == nullptr || conn->owner == nullptr) {
+      return;
+    }
+    const auto seq = reinterpret_cast<std::uintptr_t>(privdata);
+    auto it = conn->pending.begin();
+    if (it == conn->pending.end() || it->seq != seq) {
+      it = std::find_if(conn->pending.begin(), conn->pending.end(),
+                        [seq](const Pending& p) { return p.seq == seq; });
+      if (it == conn->pending.end()) {
+        return;  // already failed (timeout or stop)
+      }
+    }
+    Pending entry = std::move(*it);
+    conn->pending.erase(it);
+    auto* reply = static_cast<redisReply*>(raw);
+    Impl& self = *conn->owner;
+    if (!entry.callback) {
+      self.onHandshakeReply(*conn, ac, reply);
+      return;
+    }
+    if (reply == nullptr) {
+      self.deliver(std::move(entry.callback), tl::unexpected(unavailable(reason(*conn, ac))));
+      return;
+    }
+    self.deliver(std::move(entry.callback), convert(reply));
+  }
+
+  static std::string reason(const Connection& conn, const redisAsyncContext* ac) {
+    if (!conn.failure.empty()) {
+      return conn.failure;
+    }
+    if (ac != nullptr && ac->err != 0 && ac->errstr != nullptr) {
+      return ac->errstr;
+    }
+    return "connection lost";
+  }
+
+  // --- connection life cycle -----------------------------------------------------------------
+  void connect() {
+    if (stopped_) {
+      return;
+    }
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(endpoint_.host, ec);
+    if (!ec) {
+      connectTo(address.to_string());
+      return;
+    }
+    // hiredis resolves names with a blocking getaddrinfo(); resolve here instead so the I/O
+    // thread never blocks on DNS.
+    resolver_.async_resolve(
+        endpoint_.host, std::to_string(endpoint_.port),
+        [weak = weak_from_this()](boost::system::error_code rec,
+                                  boost::asio::ip::tcp::resolver::results_type results) {
+          auto self = weak.lock();
+          if (!self || self->stopped_) {
+            return;
+          }
+          if (rec || results.empty()) {
+            self->last_error_ = "cannot resolve " + self->endpoint_.host + ": " + rec.message();
+            self->scheduleReconnect();
+            return;
+          }
+          self->connectTo(results.begin()->endpoint().address().to_string());
+        });
+  }
+
+  void connectTo(const std::string& ip) {
+    redisAsyncContext* ac = redisAsyncConnect(ip.c_str(), endpoint_.port);
+    if (ac == nullptr) {
+      last_error_ = "out of memory";
+      scheduleReconnect();
+      return;
+    }
+    if (ac->err != 0) {
+      last_error_ = ac->errstr;
+      redisAsyncFree(ac);
+      scheduleReconnect();
+      return;
+    }
+    auto conn = std::make_shared<Connection>(io_);
+    boost::system::error_code ec;
+    conn->descriptor.assign(ac->c.fd, ec);
+    if (ec) {
+      last_error_ = "cannot watch socket: " + ec.message();
+      redisAsyncFree(ac);
+      scheduleReconnect();
+      return;
+    }
+    conn->owner = this;
+    conn->ac = ac;
+    conn->connect_deadline = Clock::now() + endpoint_.connect_timeout;
+    ac->ev.data = conn.get();
+    ac->ev.addRead = &Impl::addRead;
+    ac->ev.delRead = &Impl::delRead;
+    ac->ev.addWrite = &Impl::addWrite;
+    ac->ev.delWrite = &Impl::delWrite;
+    ac->ev.cleanup = &Impl::cleanup;
+    conn_ = conn;
+    redisAsyncSetDisconnectCallback(ac, &Impl::onDisconnect);
+    // Must come after the hooks: it arms the first write event, which detects the connect.
+    redisAsyncSetConnectCallback(ac, &Impl::onConnect);
+
+    // Queued before any user command, so on the wire AUTH and SELECT always come first.
+    if (!endpoint_.password.empty()) {
+      if (endpoint_.username.empty()) {
+        const std::string_view args[] = {"AUTH", endpoint_.password};
+        sendHandshake(*conn, args);
+      } else {
+        const std::string_view args[] = {"AUTH", endpoint_.username, endpoint_.password};
+        sendHandshake(*conn, args);
+      }
+    }
+    if (endpoint_.db != 0) {
+      const std::string db = std::to_string(endpoint_.db);
+      const std::string_view args[] = {"SELECT", db};
+      sendHandshake(*conn, args);
+    }
+  }
+
+  void sendHandshake(Connection& conn, std::span<const std::string_view> args) {
+    if (send(conn, args, Callback{})) {
+      ++conn.handshake_left;
+    }
+  }
+
+  void onHandshakeReply(Connection& conn, redisAsyncContext* ac, redisReply* reply) {
+    if (reply == nullptr) {
+      return;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+      conn.failure = "handshake failed: " + std::string(reply->str, reply->len);
+      last_error_ = conn.failure;
+      // Inside a hiredis callback the free is deferred until the callback returns; commands
+      // queued behind the handshake then fail with this reason.
+      redisAsyncFree(ac);
+      return;
+    }
+    if (--conn.handshake_left == 0 && (ac->c.flags & REDIS_CONNECTED) != 0) {
+      markReady(conn);
+    }
+  }
+
+  void markReady(Connection& conn) {
+    if (conn.ready) {
+      return;
+    }
+    conn.ready = true;
+    ++connects_;
+    backoff_ = kMinBackoff;
+  }
+
+  bool send(Connection& conn, std::span<const std::string_view> args, Callback callback) {
+    constexpr std::size_t kInline = 16;
+    const char* argv_inline[kInline];
+    std::size_t len_inline[kInline];
+    std::vector<const char*> argv_heap;
+    std::vector<std::size_t> len_heap;
+    const char** argv = argv_inline;
+    std::size_t* lens = len_inline;
+    if (args.size() > kInline) {
+      argv_heap.resize(args.size());
+      len_heap.resize(args.size());
+      argv = argv_heap.data();
+      lens = len_heap.data();
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      argv[i] = args[i].data();
+      lens[i] = args[i].size();
+    }
+    const std::uint64_t seq = next_seq_++;
+    const int rc =
+        redisAsyncCommandArgv(conn.ac, &Impl::onReply, reinterpret_cast<void*>(seq),
+                              static_cast<int>(args.size()), argv, lens);
+    if (rc != REDIS_OK) {
+      return false;
+    }
+    conn.pending.push_back(
+        Pending{seq, Clock::now() + endpoint_.command_timeout, std::move(callback)});
+    return true;
+  }
+
+  /// Fails everything in flight with `why` and frees the context (which reconnects unless
+  /// stopped). Not for use inside hiredis callbacks.
+  void close(const std::shared_ptr<Connection>& conn, const std::string& why) {
+    conn->failure = why;
+    last_error_ = why;
+    auto pending = std::move(conn->pending);
+    conn->pending.clear();
+    for (auto& entry : pending) {
+      if (entry.callback) {
+        deliver(std::move(entry.callback), tl::unexpected(unavailable(why)));
+      }
+    }
+    if (conn->ac != nullptr) {
+      redisAsyncFree(conn->ac);  // → cleanup() → onGone()
+    }
+  }
+
+  void onGone(Connection& conn) {
+    // Normally hiredis already answered every callback with a null reply; anything left was
+    // never handed to hiredis' queue.
+    auto pending = std::move(conn.pending);
+    conn.pending.clear();
+    for (auto& entry : pending) {
+      if (entry.callback) {
+        deliver(std::move(entry.callback), tl::unexpected(unavailable(reason(conn, nullptr))));
+      }
+    }
+    if (!conn.failure.empty()) {
+      last_error_ = conn.failure;
+    } else if (!conn.ready) {
+      last_error_ = "cannot connect to " + endpoint_.host + ":" + std::to_string(endpoint_.port);
+    } else {
+      last_error_ = "connection lost";
+    }
+    if (conn_.get() == &conn) {
+      // We may be deep inside this connection's own handler; keep it alive until that unwinds.
+      boost::asio::post(io_, [retired = std::move(conn_)] {});
+    }
+    if (!stopped_) {
+      scheduleReconnect();
+    }
+  }
+
+  void scheduleReconnect() {
+    if (stopped_) {
+      return;
+    }
+    reconnect_timer_.expires_after(backoff_);
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    reconnect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (!ec && self && !self->stopped_ && !self->conn_) {
+        self->connect();
+      }
+    });
+  }
+
+  void armTick() {
+    tick_timer_.expires_after(tick_interval_);
+    tick_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->stopped_) {
+        return;
+      }
+      self->tick();
+      self->armTick();
+    });
+  }
+
+  void tick() {
+    auto conn = conn_;
+    if (!conn || conn->ac == nullptr) {
+      return;
+    }
+    const auto now = Clock::now();
+    if (!conn->ready && now >= conn->connect_deadline) {
+      close(conn, "connect timed out after " + std::to_string(endpoint_.connect_timeout.count()) +
+                      " ms");
+    } else if (!conn->pending.empty() && now >= conn->pending.front().deadline) {
+      // Replies are matched to commands by order only, so one lost reply poisons the
+      // connection: fail everything and start over.
+      close(conn, "command timed out after " + std::to_string(endpoint_.command_timeout.count()) +
+                      " ms");
+    }
+  }
+
+  void deliver(Callback callback, Result<RedisReply> result) {
+    boost::asio::post(io_, [callback = std::move(callback), result = std::move(result)]() mutable {
+      callback(std::move(result));
+    });
+  }
+
+  boost::asio::io_context& io_;
+  RedisEndpoint endpoint_;
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer reconnect_timer_;
+  boost::asio::ip::tcp::resolver resolver_;
+  std::chrono::milliseconds tick_interval_;
+  std::chrono::milliseconds backoff_ = kMinBackoff;
+  std::shared_ptr<Connection> conn_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t connects_ = 0;
+  bool stopped_ = false;
+  std::string last_error_;
+};
+
+RedisClient::RedisClient(boost::asio::io_context& io, RedisEndpoint endpoint)
+    : io_(io), impl_(std::make_shared<Impl>(io, std::move(endpoint))) {
+  impl_->start();
+}
+
+RedisClient::~RedisClient() { impl_->stop(); }
+
+void RedisClient::command(std::span<const std::string_view> args, Callback callback) {
+  impl_->command(args, std::move(callback));
+}
+
+bool RedisClient::connected() const { return impl_->connected(); }
+void RedisClient::stop() { impl_->stop(); }
+std::size_t RedisClient::pending() const { return impl_->pending(); }
+std::uint64_t RedisClient::connectCount() const { return impl_->connectCount(); }
+std::string RedisClient::lastError() const { return impl_->lastError(); }
+
+}  // namespace ordergate::gateway::store
