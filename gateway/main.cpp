@@ -1,6 +1,3 @@
-#include <cstdio>
+#include "gateway/cli/cli.hpp"
 
-int main() {
-  std::puts("ordergate " ORDERGATE_VERSION);
-  return 0;
-}
+int main(int argc, char** argv) { return ordergate::gateway::runCli(argc, argv); }

@@ -1,0 +1,90 @@
+#include "gateway/cli/cli.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "adapters/adapter.hpp"
+#include "gateway/app/app.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/util/version.hpp"
+
+namespace ordergate::gateway {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+void printConfigError(const Error& e) {
+  std::fprintf(stderr, "ordergate: invalid config: %s: %s\n", e.field.c_str(), e.message.c_str());
+}
+
+Result<config::Config> loadAndLog(const std::string& path) {
+  auto cfg = config::loadConfig(path);
+  if (cfg) {
+    log::Level level = log::Level::kInfo;
+    log::parseLevel(cfg->log.level, level);
+    log::setLevel(level);
+  }
+  return cfg;
+}
+
+int serve(const std::string& config_path, bool check_only) {
+  auto cfg = loadAndLog(config_path);
+  if (!cfg) {
+    printConfigError(cfg.error());
+    return kExitUsage;
+  }
+  adapters::AdapterRegistry registry;
+  adapters::registerBuiltinAdapters(registry);
+  auto app = App::create(std::move(*cfg), registry);
+  if (!app) {
+    printConfigError(app.error());
+    return kExitUsage;
+  }
+  if (check_only) {
+    std::printf("%s: config OK\n", config_path.c_str());
+    return kExitOk;
+  }
+  return (*app)->run();
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App cli{"ordergate — channel normalisation gateway: verifies, normalises, deduplicates and "
+               "forwards orders and tracking updates to an OMS, once and in order."};
+  cli.require_subcommand(0, 1);
+  cli.set_version_flag("--version", std::string("ordergate ") + std::string(versionString()));
+
+  std::string config_path;
+  bool check_only = false;
+  auto* serve_cmd = cli.add_subcommand("serve", "run the gateway (HTTP server + forwarder)");
+  serve_cmd->add_option("--config,-c", config_path, "YAML config file")->required();
+  serve_cmd->add_flag("--check-config", check_only, "validate the config and exit");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return kExitUsage;
+  }
+
+  if (serve_cmd->parsed()) {
+    return serve(config_path, check_only);
+  }
+  std::cout << cli.help();
+  return argc > 1 ? kExitUsage : kExitOk;
+}
+
+}  // namespace ordergate::gateway

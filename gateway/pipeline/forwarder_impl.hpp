@@ -1,0 +1,99 @@
+#pragma once
+
+// Internal to the forwarder: shared by forwarder.cpp (delivery) and forwarder_shards.cpp
+// (leases, reading, reclaiming, gauges).
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "adapters/common/standard_webhooks.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/forward/circuit_breaker.hpp"
+#include "gateway/forward/http_client.hpp"
+#include "gateway/forward/retry_policy.hpp"
+#include "gateway/metrics/metrics.hpp"
+#include "gateway/pipeline/forwarder.hpp"
+#include "gateway/store/event_store.hpp"
+
+namespace ordergate::gateway::pipeline {
+
+struct Destination {
+  std::string name;  ///< "orders" | "tracking"
+  std::string url;
+  forward::CircuitBreaker breaker;
+  metrics::Gauge* state_gauge = nullptr;
+};
+
+struct ShardState {
+  bool ready = false;  ///< pending entries claimed; new entries may be read
+  std::unique_ptr<store::RedisClient> reader;  ///< own connection for blocking reads
+};
+
+struct Forwarder::Impl {
+  const config::Config& cfg;
+  store::RedisEndpoint endpoint;
+  store::Keys keys;
+  std::string instance_id;
+  forward::RetryPolicy policy;
+  std::optional<adapters::StandardWebhooksSigner> signer;
+  forward::Random random = forward::defaultRandom();
+
+  boost::asio::io_context io{1};
+  std::thread thread;
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<store::RedisClient> redis;  ///< non-blocking commands
+  std::unique_ptr<forward::HttpClient> http;
+
+  std::map<std::string, Destination> destinations;
+  std::map<int, ShardState> owned;
+  std::unordered_map<std::string, std::deque<store::OutboxEntry>> queues;  ///< per subject
+  std::unordered_set<std::string> in_memory;  ///< stream ids queued or in delivery
+  std::size_t queued = 0;
+  int in_flight = 0;
+  std::deque<std::shared_ptr<boost::asio::steady_timer>> slot_waiters;
+
+  metrics::Family<metrics::Counter>& attempts;
+  metrics::Family<metrics::Counter>& dead_letters;
+  metrics::Family<metrics::Histogram>& latency;
+  metrics::Gauge& lag_gauge;
+  metrics::Gauge& depth_gauge;
+  metrics::Gauge& dlq_gauge;
+  metrics::Gauge& quarantine_gauge;
+  metrics::Gauge& shards_gauge;
+  std::atomic<std::int64_t> open_circuits{0};
+
+  Impl(const config::Config& c, store::RedisEndpoint ep, store::Keys k, forward::RetryPolicy p,
+       metrics::Registry& m);
+
+  // forwarder.cpp
+  void enqueue(int shard, store::OutboxEntry entry);
+  boost::asio::awaitable<void> deliverSubject(std::string subject);
+  boost::asio::awaitable<void> deliverOne(const store::OutboxEntry& entry, int shard);
+  boost::asio::awaitable<void> acquireSlot();
+  void releaseSlot();
+  boost::asio::awaitable<void> sleep(std::chrono::milliseconds d);
+  boost::asio::awaitable<void> ackDelivered(int shard, const store::OutboxEntry& entry);
+  boost::asio::awaitable<void> moveToDeadLetters(int shard, const store::OutboxEntry& entry,
+                                                 std::string reason, std::string attempt_json);
+
+  // forwarder_shards.cpp
+  boost::asio::awaitable<void> leaseLoop();
+  boost::asio::awaitable<void> readShard(int shard);
+  boost::asio::awaitable<void> claimLoop();
+  boost::asio::awaitable<void> gaugeLoop();
+  boost::asio::awaitable<void> takeOver(int shard);
+  boost::asio::awaitable<void> releaseAll();
+};
+
+}  // namespace ordergate::gateway::pipeline

@@ -1,0 +1,223 @@
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "gateway/log/log.hpp"
+#include "gateway/pipeline/forwarder_impl.hpp"
+#include "gateway/store/dead_letters.hpp"
+#include "gateway/store/quarantine.hpp"
+
+namespace ordergate::gateway::pipeline {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr int kReadBatch = 256;
+constexpr std::size_t kMaxQueued = 20'000;  // back-pressure: stop reading above this
+constexpr milliseconds kReadBlock{1000};
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Register this instance, forget instances silent for 3 lease periods, count the live ones.
+std::vector<std::vector<std::string>> heartbeatCommands(const std::string& key, const std::string& id,
+                                                        std::int64_t now, milliseconds lease_ttl) {
+  return {{"ZADD", key, std::to_string(now), id},
+          {"ZREMRANGEBYSCORE", key, "-inf", std::to_string(now - 3 * lease_ttl.count())},
+          {"ZCARD", key}};
+}
+
+}  // namespace
+
+// Instances announce themselves in a sorted set (score = last heartbeat); each aims to own
+// ceil(shards / live instances) shards, so two healthy instances split the work and a dead
+// instance's shards are taken over once its leases expire.
+asio::awaitable<void> Forwarder::Impl::leaseLoop() {
+  const std::string registry_key = keys.prefix() + ":instances";
+  const milliseconds period = std::max(milliseconds(100), cfg.forwarder.lease_ttl / 3);
+  while (!stopping) {
+    auto groups = co_await store::ensureGroups(*redis, keys);
+    if (groups) {
+      break;
+    }
+    co_await sleep(milliseconds(500));
+  }
+  while (!stopping) {
+    const std::int64_t now = nowMs();
+    int live = 1;
+    auto heartbeat = heartbeatCommands(registry_key, instance_id, now, cfg.forwarder.lease_ttl);
+    auto beat = co_await redis->execPipeline(std::move(heartbeat));
+    if (beat.size() == 3 && beat[2] && beat[2]->type == store::RedisReply::Type::kInteger) {
+      live = std::max<int>(1, static_cast<int>(beat[2]->integer));
+    }
+    const int shards = keys.shards();
+    const int target = (shards + live - 1) / live;
+
+    // Renew what we hold; a failed renewal means another instance took the shard.
+    for (auto it = owned.begin(); it != owned.end() && !stopping;) {
+      auto held = co_await store::acquireLease(*redis, keys, it->first, instance_id,
+                                               cfg.forwarder.lease_ttl);
+      if (held && !*held) {
+        log::warn("shard lease lost", {{"shard", it->first}});
+        if (it->second.reader) it->second.reader->stop();
+        it = owned.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // Give back shards above our fair share, but only idle ones (no double delivery).
+    while (!stopping && static_cast<int>(owned.size()) > target) {
+      int victim = -1;
+      for (auto& [shard, st] : owned) {
+        bool busy = std::any_of(queues.begin(), queues.end(), [&](const auto& q) {
+          return keys.shardOf(q.first) == shard;
+        });
+        if (!busy) victim = shard;
+      }
+      if (victim < 0) break;
+      if (owned[victim].reader) owned[victim].reader->stop();
+      owned.erase(victim);
+      auto released = co_await store::releaseLease(*redis, keys, victim, instance_id);
+      (void)released;
+      log::info("shard released", {{"shard", victim}});
+    }
+    // Take free shards up to our share, starting at a per-instance offset to spread them.
+    int start = static_cast<int>(std::hash<std::string>{}(instance_id) % static_cast<std::size_t>(shards));
+    for (int i = 0; i < shards && !stopping && static_cast<int>(owned.size()) < target; ++i) {
+      int shard = (start + i) % shards;
+      if (owned.count(shard) != 0) continue;
+      auto got = co_await store::acquireLease(*redis, keys, shard, instance_id, cfg.forwarder.lease_ttl);
+      if (got && *got) {
+        owned[shard];
+        asio::co_spawn(io, takeOver(shard), asio::detached);
+      }
+    }
+    shards_gauge.set(static_cast<double>(owned.size()));
+    co_await sleep(period);
+  }
+}
+
+// A newly owned shard: first everything still pending in it (a dead instance's or a previous
+// owner's work, oldest first), then new entries — so per-order ordering survives a takeover.
+asio::awaitable<void> Forwarder::Impl::takeOver(int shard) {
+  std::size_t claimed = 0;
+  for (int round = 0; round < 1000 && !stopping && owned.count(shard) != 0; ++round) {
+    auto entries = co_await store::claimPending(*redis, keys, shard, instance_id, milliseconds(0),
+                                                kReadBatch);
+    if (!entries) {
+      co_await sleep(milliseconds(200));
+      continue;
+    }
+    std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) {
+      return store::streamIdMs(a.stream_id) < store::streamIdMs(b.stream_id) ||
+             (store::streamIdMs(a.stream_id) == store::streamIdMs(b.stream_id) && a.stream_id < b.stream_id);
+    });
+    for (auto& e : *entries) {
+      enqueue(shard, std::move(e));
+    }
+    claimed += entries->size();
+    if (entries->size() < static_cast<std::size_t>(kReadBatch)) break;
+  }
+  auto it = owned.find(shard);
+  if (it == owned.end() || stopping) co_return;
+  log::info("shard acquired", {{"shard", shard}, {"reclaimed", static_cast<long long>(claimed)}});
+  store::RedisEndpoint ep = endpoint;
+  ep.command_timeout = kReadBlock + endpoint.command_timeout;
+  it->second.reader = std::make_unique<store::RedisClient>(io, ep);
+  it->second.ready = true;
+  asio::co_spawn(io, readShard(shard), asio::detached);
+}
+
+asio::awaitable<void> Forwarder::Impl::readShard(int shard) {
+  while (!stopping) {
+    auto it = owned.find(shard);
+    if (it == owned.end() || !it->second.ready || !it->second.reader) co_return;
+    if (queued >= kMaxQueued) {
+      co_await sleep(milliseconds(20));
+      continue;
+    }
+    store::RedisClient* reader = it->second.reader.get();
+    auto entries = co_await store::readNew(*reader, keys, shard, instance_id, kReadBatch, kReadBlock);
+    if (!entries) {
+      co_await sleep(milliseconds(200));
+      continue;
+    }
+    if (owned.count(shard) == 0) co_return;  // lost meanwhile: the new owner claims them
+    for (auto& e : *entries) {
+      enqueue(shard, std::move(e));
+    }
+  }
+}
+
+// Entries delivered to a consumer that stopped acknowledging (a crashed instance that still
+// held the lease when it died, or a lost acknowledgement) are taken over after claim_idle.
+asio::awaitable<void> Forwarder::Impl::claimLoop() {
+  const milliseconds period = std::max(milliseconds(100), cfg.forwarder.claim_idle / 2);
+  while (!stopping) {
+    co_await sleep(period);
+    std::vector<int> shards;
+    for (auto& [shard, st] : owned) {
+      if (st.ready) shards.push_back(shard);
+    }
+    for (int shard : shards) {
+      auto entries = co_await store::claimPending(*redis, keys, shard, instance_id,
+                                                  cfg.forwarder.claim_idle, kReadBatch);
+      if (entries && owned.count(shard) != 0) {
+        for (auto& e : *entries) {
+          enqueue(shard, std::move(e));
+        }
+      }
+    }
+  }
+}
+
+asio::awaitable<void> Forwarder::Impl::gaugeLoop() {
+  while (!stopping) {
+    const std::int64_t now = nowMs();
+    double lag = 0;
+    double depth = 0;
+    for (int shard = 0; shard < keys.shards() && !stopping; ++shard) {
+      auto l = co_await store::outboxLag(*redis, keys, shard, now);
+      if (l) lag = std::max(lag, static_cast<double>(l->count()) / 1000.0);
+      auto n = co_await store::outboxLength(*redis, keys, shard);
+      if (n) depth += static_cast<double>(*n);
+    }
+    lag_gauge.set(lag);
+    depth_gauge.set(depth);
+    if (auto d = co_await store::deadLetterCount(*redis, keys)) dlq_gauge.set(static_cast<double>(*d));
+    if (auto q = co_await store::quarantineCount(*redis, keys)) quarantine_gauge.set(static_cast<double>(*q));
+    std::int64_t open = 0;
+    for (auto& [name, d] : destinations) {
+      auto st = d.breaker.state();
+      double v = st == forward::CircuitBreaker::State::kClosed ? 0 : st == forward::CircuitBreaker::State::kHalfOpen ? 1 : 2;
+      d.state_gauge->set(v);
+      open += v > 0 ? 1 : 0;
+    }
+    open_circuits = open;
+    co_await sleep(milliseconds(1000));
+  }
+}
+
+asio::awaitable<void> Forwarder::Impl::releaseAll() {
+  std::vector<int> shards;
+  for (auto& [shard, st] : owned) shards.push_back(shard);
+  owned.clear();
+  for (int shard : shards) {
+    auto r = co_await store::releaseLease(*redis, keys, shard, instance_id);
+    (void)r;
+  }
+  std::vector<std::string> zrem;
+  zrem.push_back("ZREM");
+  zrem.push_back(keys.prefix() + ":instances");
+  zrem.push_back(instance_id);
+  auto r = co_await redis->exec(std::move(zrem));
+  (void)r;
+}
+
+}  // namespace ordergate::gateway::pipeline

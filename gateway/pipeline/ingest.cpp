@@ -1,0 +1,237 @@
+#include "gateway/pipeline/ingest.hpp"
+
+#include "canonical/json.hpp"
+#include "gateway/app/worker.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/pipeline/outbox_event.hpp"
+#include "gateway/store/event_store.hpp"
+#include "gateway/store/quarantine.hpp"
+#include "gateway/store/redis_client.hpp"
+
+namespace ordergate::gateway::pipeline {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string_view decisionName(store::Decision d) {
+  switch (d) {
+    case store::Decision::kAccepted: return "accepted";
+    case store::Decision::kDuplicate: return "duplicate";
+    case store::Decision::kStale: return "stale";
+  }
+  return "accepted";
+}
+
+// The push's overall status: accepted if anything was, else stale if anything was, else duplicate.
+std::string_view overallStatus(const std::vector<EventOutcome>& outcomes) {
+  bool stale = false;
+  for (const EventOutcome& o : outcomes) {
+    if (o.status == "accepted") {
+      return "accepted";
+    }
+    stale = stale || o.status == "stale";
+  }
+  return stale ? "stale" : "duplicate";
+}
+
+http::Response outcomeResponse(std::string_view status, const std::vector<EventOutcome>& events) {
+  http::Response r;
+  r.body.reserve(64 + events.size() * 96);
+  r.body += R"({"status":")";
+  r.body += status;
+  r.body += R"(","events":[)";
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) {
+      r.body += ',';
+    }
+    r.body += R"({"id":")";
+    r.body += events[i].id;
+    r.body += R"(","type":")";
+    r.body += events[i].type;
+    r.body += R"(","status":")";
+    r.body += events[i].status;
+    r.body += R"("})";
+  }
+  r.body += "]}";
+  return r;
+}
+
+}  // namespace
+
+Ingest::Ingest(const config::Config& cfg,
+               std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels,
+               store::Keys keys, metrics::Registry& metrics)
+    : cfg_(cfg),
+      channels_(std::move(channels)),
+      keys_(std::move(keys)),
+      messages_(metrics.counter("ordergate_channel_messages_total",
+                                "Pushes per channel by outcome (accepted, duplicate, stale, "
+                                "quarantined, ignored, unauthorized, unavailable)",
+                                {"channel", "outcome"})),
+      events_(metrics.counter("ordergate_events_total",
+                              "Canonical events per channel by decision (accepted, duplicate, stale)",
+                              {"channel", "decision"})),
+      ack_latency_(metrics.histogram("ordergate_ack_latency_seconds",
+                                     "Time from request read to the answer being ready",
+                                     {"channel"})) {}
+
+const adapters::ChannelAdapter* Ingest::channel(std::string_view id) const {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+void Ingest::count(std::string_view channel, std::string_view outcome) {
+  messages_.with({channel, outcome}).inc();
+}
+
+asio::awaitable<http::Response> Ingest::channelWebhook(http::Request& req) {
+  std::string_view id = req.param("id");
+  const adapters::ChannelAdapter* adapter = channel(id);
+  if (adapter == nullptr) {
+    co_return http::jsonError(404, "not_found", "unknown channel \"" + std::string(id) + "\"");
+  }
+  adapters::InboundMessage msg;
+  msg.channel_id = id;
+  msg.body = req.body;
+  msg.headers = req.headerView();
+  msg.received_at = std::chrono::time_point_cast<std::chrono::milliseconds>(req.received_at);
+
+  std::string_view content_type = msg.headers.get("content-type");
+  if (!content_type.empty() && content_type.find("json") == std::string_view::npos) {
+    count(id, "unsupported");
+    co_return http::jsonError(415, "unsupported_media_type",
+                              "expected a JSON body, got Content-Type " + std::string(content_type));
+  }
+  if (auto verified = adapter->verify(msg); !verified) {
+    count(id, "unauthorized");
+    log::warn("push rejected", {{"channel", id}, {"reason", verified.error().message}});
+    co_return http::jsonError(401, "unauthorized", verified.error().message, verified.error().field);
+  }
+  http::Response r = co_await process(*currentWorker()->redis, id, *adapter, msg);
+  ack_latency_.with({id}).observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
+  co_return r;
+}
+
+asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::string_view channel_id,
+                                                const adapters::ChannelAdapter& adapter,
+                                                const adapters::InboundMessage& msg,
+                                                bool quarantine_errors) {
+  adapters::Normalized n = adapter.normalize(msg);
+  if (!n.errors.empty()) {
+    if (!quarantine_errors) {
+      co_return errorsResponse(422, "invalid", "", n.errors);
+    }
+    co_return co_await quarantine(redis, channel_id, msg, n.errors);
+  }
+  if (!n.ignored.empty()) {
+    count(channel_id, "ignored");
+    http::Response r;
+    r.body = R"({"status":"ignored","reason":)";
+    canonical::appendJsonString(r.body, n.ignored);
+    r.body += R"(,"events":[]})";
+    co_return r;
+  }
+  if (!n.delivery_id.empty()) {
+    auto seen = co_await store::deliverySeen(redis, keys_, std::string(channel_id), n.delivery_id);
+    if (!seen) {
+      count(channel_id, "unavailable");
+      co_return http::errorResponse(seen.error());
+    }
+    if (*seen) {
+      count(channel_id, "duplicate");
+      co_return outcomeResponse("duplicate", {});
+    }
+  }
+  auto outcomes = co_await decideAll(redis, channel_id, n.events);
+  if (!outcomes) {
+    count(channel_id, "unavailable");
+    log::warn("push not stored", {{"channel", channel_id}, {"error", describe(outcomes.error())}});
+    co_return http::errorResponse(outcomes.error());
+  }
+  if (!n.delivery_id.empty()) {
+    // Best effort: the business dedup already protects against a redelivery.
+    auto marked = co_await store::markDelivery(redis, keys_, std::string(channel_id), n.delivery_id,
+                                               cfg_.pipeline.dedup_ttl);
+    (void)marked;
+  }
+  std::string_view status = outcomes->empty() ? "ignored" : overallStatus(*outcomes);
+  count(channel_id, status);
+  co_return outcomeResponse(status, *outcomes);
+}
+
+asio::awaitable<Result<std::vector<EventOutcome>>> Ingest::decideAll(
+    store::RedisClient& redis, std::string_view channel_id,
+    std::vector<canonical::CanonicalEvent>& events) {
+  std::vector<EventOutcome> outcomes;
+  outcomes.reserve(events.size());
+  for (canonical::CanonicalEvent& ev : events) {
+    auto outbox = toOutboxEvent(ev, channel_id);
+    if (!outbox) {
+      co_return tl::unexpected(outbox.error());
+    }
+    auto decided = co_await store::decide(redis, keys_, *outbox, cfg_.pipeline.dedup_ttl);
+    if (!decided) {
+      co_return tl::unexpected(decided.error());
+    }
+    EventOutcome o;
+    o.id = outbox->id;
+    o.type = decided->decision == store::Decision::kAccepted ? decided->type : outbox->type;
+    o.status = decisionName(decided->decision);
+    events_.with({channel_id, o.status}).inc();
+    outcomes.push_back(std::move(o));
+  }
+  co_return outcomes;
+}
+
+asio::awaitable<http::Response> Ingest::quarantine(store::RedisClient& redis, std::string_view channel_id,
+                                                   const adapters::InboundMessage& msg,
+                                                   const FieldErrors& errors) {
+  store::QuarantineEntry entry;
+  entry.channel = std::string(channel_id);
+  entry.kind = "channel";
+  entry.received_at_ms = msg.received_at.time_since_epoch().count();
+  entry.body = std::string(msg.body);
+  for (const adapters::Header& h : msg.headers.all()) {
+    entry.headers.emplace_back(std::string(h.name), std::string(h.value));
+  }
+  entry.errors = errors;
+  auto id = co_await store::quarantine(redis, keys_, std::move(entry));
+  if (!id) {
+    count(channel_id, "unavailable");
+    co_return http::errorResponse(id.error());
+  }
+  count(channel_id, "quarantined");
+  log::warn("push quarantined", {{"channel", channel_id}, {"quarantine_id", *id},
+                                 {"errors", static_cast<long long>(errors.size())},
+                                 {"first_error", describe(errors.front())}});
+  co_return errorsResponse(202, "quarantined", *id, errors);
+}
+
+http::Response Ingest::errorsResponse(unsigned status, std::string_view state, std::string_view id,
+                                      const FieldErrors& errors) {
+  http::Response r;
+  r.status = status;
+  r.body = R"({"status":)";
+  canonical::appendJsonString(r.body, state);
+  if (!id.empty()) {
+    r.body += R"(,"quarantine_id":)";
+    canonical::appendJsonString(r.body, id);
+  }
+  r.body += R"(,"errors":[)";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) {
+      r.body += ',';
+    }
+    r.body += R"({"field":)";
+    canonical::appendJsonString(r.body, errors[i].field);
+    r.body += R"(,"message":)";
+    canonical::appendJsonString(r.body, errors[i].message);
+    r.body += '}';
+  }
+  r.body += R"(],"events":[]})";
+  return r;
+}
+
+}  // namespace ordergate::gateway::pipeline

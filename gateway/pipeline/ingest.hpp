@@ -1,0 +1,67 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/adapter.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/http/message.hpp"
+#include "gateway/metrics/metrics.hpp"
+#include "gateway/store/keys.hpp"
+
+namespace ordergate::gateway::store {
+class RedisClient;
+}
+
+namespace ordergate::gateway::pipeline {
+
+/// What happened to one event at the atomic decision.
+struct EventOutcome {
+  std::string id;
+  std::string type;    ///< final type (order.created for the first event of an order)
+  std::string status;  ///< accepted | duplicate | stale
+};
+
+/// Steps 1–5: verify, normalise, decide atomically in Redis, answer. Immutable after
+/// construction; every call uses the calling I/O thread's own Redis connection.
+class Ingest {
+ public:
+  Ingest(const config::Config& cfg, std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels,
+         store::Keys keys, metrics::Registry& metrics);
+
+  /// POST /v1/channels/{id}/webhooks.
+  boost::asio::awaitable<http::Response> channelWebhook(http::Request& req);
+
+  /// Normalise + decide for already verified bytes. The answer body is the same JSON a push
+  /// gets. With `quarantine_errors` false (quarantine replay) a payload that still does not
+  /// normalise is answered 422 with its errors and nothing new is stored.
+  boost::asio::awaitable<http::Response> process(store::RedisClient& redis, std::string_view channel_id,
+                                                 const adapters::ChannelAdapter& adapter,
+                                                 const adapters::InboundMessage& msg,
+                                                 bool quarantine_errors = true);
+
+  [[nodiscard]] const adapters::ChannelAdapter* channel(std::string_view id) const;
+
+ private:
+  boost::asio::awaitable<Result<std::vector<EventOutcome>>> decideAll(
+      store::RedisClient& redis, std::string_view channel_id,
+      std::vector<canonical::CanonicalEvent>& events);
+  static http::Response errorsResponse(unsigned status, std::string_view state, std::string_view id,
+                                       const FieldErrors& errors);
+  boost::asio::awaitable<http::Response> quarantine(store::RedisClient& redis,
+                                                    std::string_view channel_id,
+                                                    const adapters::InboundMessage& msg,
+                                                    const FieldErrors& errors);
+  void count(std::string_view channel, std::string_view outcome);
+
+  const config::Config& cfg_;
+  std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels_;
+  store::Keys keys_;
+  metrics::Family<metrics::Counter>& messages_;
+  metrics::Family<metrics::Counter>& events_;
+  metrics::Family<metrics::Histogram>& ack_latency_;
+};
+
+}  // namespace ordergate::gateway::pipeline

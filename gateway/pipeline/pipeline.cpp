@@ -1,0 +1,92 @@
+#include "gateway/pipeline/pipeline.hpp"
+
+#include "gateway/log/log.hpp"
+#include "gateway/metrics/metrics.hpp"
+#include "gateway/pipeline/admin.hpp"
+#include "gateway/pipeline/forwarder.hpp"
+#include "gateway/pipeline/ingest.hpp"
+#include "gateway/store/redis_client.hpp"
+
+namespace ordergate::gateway::pipeline {
+
+namespace asio = boost::asio;
+
+namespace {
+
+class PipelineImpl final : public Pipeline {
+ public:
+  PipelineImpl(const config::Config& cfg, std::unique_ptr<Ingest> ingest,
+               std::unique_ptr<Forwarder> forwarder, store::Keys keys)
+      : cfg_(cfg), ingest_(std::move(ingest)), forwarder_(std::move(forwarder)), keys_(std::move(keys)) {}
+
+  void addRoutes(http::Router& router) override {
+    Ingest* ingest = ingest_.get();
+    router.add({"POST", "/v1/channels/{id}/webhooks", "channel_webhook", http::BodyClass::kWebhook,
+                [ingest](http::Request& req) { return ingest->channelWebhook(req); }});
+    addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_);
+  }
+
+  void start() override {
+    if (forwarder_) {
+      forwarder_->start();
+    }
+  }
+
+  void stop() override {
+    if (forwarder_) {
+      forwarder_->stop();
+    }
+  }
+
+  std::vector<std::pair<std::string, std::string>> readinessDetails() const override {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.emplace_back("forwarder", forwarder_ ? forwarder_->status() : "disabled");
+    return out;
+  }
+
+ private:
+  const config::Config& cfg_;
+  std::unique_ptr<Ingest> ingest_;
+  std::unique_ptr<Forwarder> forwarder_;
+  store::Keys keys_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
+                                                   const adapters::AdapterRegistry& registry,
+                                                   const store::RedisEndpoint& redis,
+                                                   metrics::Registry& metrics) {
+  auto keys = store::Keys::create(cfg.redis.key_prefix, cfg.pipeline.outbox_shards);
+  if (!keys) {
+    return fail(ErrorCode::kConfig, keys.error().message, cfg.source_path + ": redis.key_prefix");
+  }
+  std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels;
+  for (const config::EndpointConfig& ch : cfg.channels) {
+    if (!ch.mapping.empty()) {
+      return fail(ErrorCode::kConfig, "mapping-defined channels are not available in this build",
+                  cfg.source_path + ": " + ch.settings.keyPath("mapping"));
+    }
+    adapters::AdapterContext ctx{ch.id, ch.settings};
+    auto adapter = registry.create(ch.adapter, ctx);
+    if (!adapter) {
+      Error e = adapter.error();
+      e.field = cfg.source_path + ": " + e.field;
+      return tl::unexpected(e);
+    }
+    channels.emplace(ch.id, std::move(*adapter));
+  }
+  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), *keys, metrics);
+  std::unique_ptr<Forwarder> forwarder;
+  if (cfg.forwarder.enabled) {
+    auto f = Forwarder::create(cfg, redis, *keys, metrics);
+    if (!f) {
+      return tl::unexpected(f.error());
+    }
+    forwarder = std::move(*f);
+  }
+  return std::unique_ptr<Pipeline>(
+      new PipelineImpl(cfg, std::move(ingest), std::move(forwarder), std::move(*keys)));
+}
+
+}  // namespace ordergate::gateway::pipeline
