@@ -70,23 +70,25 @@ std::optional<canonical::Address> readAddress(FieldReader& r, Object root, std::
   return a;
 }
 
+// The order's own contact (email, phone) first: it is what the buyer gave for this order; the
+// customer account's values fill the gaps.
 std::optional<canonical::Customer> readCustomer(FieldReader& r, Object root) {
   canonical::Customer c;
-  if (auto obj = r.object(root, "customer"sv, "customer")) {
-    c.id = r.id(*obj, "id"sv, "customer.id");
-    c.email = r.text(*obj, "email"sv, "customer.email");
-    c.name = joinName(r.text(*obj, "first_name"sv, "customer.first_name"),
-                      r.text(*obj, "last_name"sv, "customer.last_name"));
-    c.phone = r.text(*obj, "phone"sv, "customer.phone");
-  }
-  if (c.email.empty()) {
-    c.email = r.text(root, "email"sv, "email");
-  }
+  c.email = r.text(root, "email"sv, "email");
   if (c.email.empty()) {
     c.email = r.text(root, "contact_email"sv, "contact_email");
   }
-  if (c.phone.empty()) {
-    c.phone = r.text(root, "phone"sv, "phone");
+  c.phone = r.text(root, "phone"sv, "phone");
+  if (auto obj = r.object(root, "customer"sv, "customer")) {
+    c.id = r.id(*obj, "id"sv, "customer.id");
+    if (c.email.empty()) {
+      c.email = r.text(*obj, "email"sv, "customer.email");
+    }
+    c.name = joinName(r.text(*obj, "first_name"sv, "customer.first_name"),
+                      r.text(*obj, "last_name"sv, "customer.last_name"));
+    if (c.phone.empty()) {
+      c.phone = r.text(*obj, "phone"sv, "customer.phone");
+    }
   }
   if (c.empty()) {
     return std::nullopt;
@@ -94,9 +96,14 @@ std::optional<canonical::Customer> readCustomer(FieldReader& r, Object root) {
   return c;
 }
 
-// Shipping = Σ (price − discount allocations) over shipping lines not removed by an edit;
-// the method is the first such line's title. Absent when the payload has no shipping_lines.
+// Shipping: current_shipping_price_set (after discounts, edits and refunds) when the payload
+// has it, else Σ (price − discount allocations) over the shipping lines not removed by an
+// edit. The method is the first such line's title.
 void readShipping(FieldReader& r, Object root, canonical::Order& order) {
+  if (r.get(root, "current_shipping_price_set"sv)) {
+    order.totals.shipping =
+        r.shopAmount(root, "current_shipping_price"sv, "current_shipping_price");
+  }
   auto lines = r.array(root, "shipping_lines"sv, "shipping_lines");
   if (!lines) {
     return;
@@ -122,7 +129,9 @@ void readShipping(FieldReader& r, Object root, canonical::Order& order) {
       order.shipping->method = title;
     }
   }
-  order.totals.shipping = shipping;
+  if (!r.get(root, "current_shipping_price_set"sv)) {
+    order.totals.shipping = shipping;
+  }
 }
 
 // value * part / whole, rounded half away from zero (whole > 0, 0 <= part <= whole).
