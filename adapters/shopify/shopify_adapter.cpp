@@ -26,9 +26,8 @@ struct HeaderNames {
   std::string_view webhook_id;
 };
 
-constexpr HeaderNames kPrefixed{"X-Shopify-Hmac-Sha256", "X-Shopify-Topic",
-                                "X-Shopify-Shop-Domain", "X-Shopify-Event-Id",
-                                "X-Shopify-Webhook-Id"};
+constexpr HeaderNames kPrefixed{"X-Shopify-Hmac-Sha256", "X-Shopify-Topic", "X-Shopify-Shop-Domain",
+                                "X-Shopify-Event-Id", "X-Shopify-Webhook-Id"};
 constexpr HeaderNames kUnprefixed{"shopify-hmac-sha256", "shopify-topic", "shopify-shop-domain",
                                   "shopify-event-id", "shopify-webhook-id"};
 
@@ -157,8 +156,12 @@ Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
     return out;
   }
 
-  const OrderContext ctx{config_.channel_id, trim(msg.headers.get(names.shop)), topic,
-                         out.delivery_id,    msg.received_at,                   config_.zone};
+  const OrderContext ctx{config_.channel_id,
+                         trim(msg.headers.get(names.shop)),
+                         topic,
+                         out.delivery_id,
+                         msg.received_at,
+                         config_.zone};
   auto parsed = parseOrder(msg.body, ctx);
   if (!parsed) {
     out.errors = std::move(parsed.error());

@@ -27,8 +27,8 @@ enum class TopicKind {
 /// Validated channel configuration, immutable after create().
 struct ShopifyConfig {
   std::string channel_id;
-  std::vector<HmacSha256> secrets;  ///< one, or two during a secret rotation; any may match
-  std::string shop;                 ///< expected X-Shopify-Shop-Domain; empty: any shop
+  std::vector<HmacSha256> secrets;     ///< one, or two during a secret rotation; any may match
+  std::string shop;                    ///< expected X-Shopify-Shop-Domain; empty: any shop
   canonical::TimeZone zone = nullptr;  ///< for timestamps without an offset (UTC by default)
 };
 

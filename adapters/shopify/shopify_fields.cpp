@@ -175,8 +175,7 @@ std::optional<std::int64_t> FieldReader::integer(Object obj, std::string_view ke
   return v;
 }
 
-std::optional<bool> FieldReader::boolean(Object obj, std::string_view key,
-                                         std::string_view path) {
+std::optional<bool> FieldReader::boolean(Object obj, std::string_view key, std::string_view path) {
   auto value = get(obj, key);
   if (!value) {
     return std::nullopt;
@@ -316,8 +315,7 @@ canonical::Money FieldReader::plus(canonical::Money a, canonical::Money b, std::
   return r;
 }
 
-canonical::Money FieldReader::minus(canonical::Money a, canonical::Money b,
-                                    std::string_view path) {
+canonical::Money FieldReader::minus(canonical::Money a, canonical::Money b, std::string_view path) {
   if (!a || !b) {
     return std::nullopt;
   }

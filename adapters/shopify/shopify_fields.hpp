@@ -1,11 +1,11 @@
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
 
 #include "canonical/error.hpp"
 #include "canonical/order.hpp"
@@ -47,8 +47,7 @@ class FieldReader {
                                             std::string_view path);
   [[nodiscard]] std::optional<Object> object(Object obj, std::string_view key,
                                              std::string_view path);
-  [[nodiscard]] std::optional<Array> array(Object obj, std::string_view key,
-                                           std::string_view path);
+  [[nodiscard]] std::optional<Array> array(Object obj, std::string_view key, std::string_view path);
   [[nodiscard]] std::optional<canonical::Timestamp> time(Object obj, std::string_view key,
                                                          std::string_view path);
   /// A decimal-string amount in `currency`.
@@ -59,12 +58,12 @@ class FieldReader {
                                             std::string_view path);
   /// Sum of shopAmount(`key`) over the objects of array `array_key`; nullopt when the array is
   /// absent, 0 when empty.
-  [[nodiscard]] canonical::Money sumOf(Object obj, std::string_view array_key,
-                                       std::string_view key, std::string_view path);
+  [[nodiscard]] canonical::Money sumOf(Object obj, std::string_view array_key, std::string_view key,
+                                       std::string_view path);
 
   /// a + b (absent when either is absent), an error naming `path` on int64 overflow.
   [[nodiscard]] canonical::Money plus(canonical::Money a, canonical::Money b,
-                                     std::string_view path);
+                                      std::string_view path);
   [[nodiscard]] canonical::Money minus(canonical::Money a, canonical::Money b,
                                        std::string_view path);
   /// a * n, an error naming `path` on overflow.

@@ -62,9 +62,8 @@ std::optional<canonical::Address> readAddress(FieldReader& r, Object root, std::
     }
   }
   a.phone = r.text(*obj, "phone"sv, joinPath(path, "phone"));
-  if (a.name.empty() && a.company.empty() && a.line1.empty() && a.line2.empty() &&
-      a.city.empty() && a.region.empty() && a.postal_code.empty() && a.country_code.empty() &&
-      a.phone.empty()) {
+  if (a.name.empty() && a.company.empty() && a.line1.empty() && a.line2.empty() && a.city.empty() &&
+      a.region.empty() && a.postal_code.empty() && a.country_code.empty() && a.phone.empty()) {
     return std::nullopt;
   }
   return a;
@@ -195,8 +194,8 @@ canonical::OrderLine readLine(FieldReader& r, Object line, const std::string& pa
   out.discount = prorate(out.discount, quantity, ordered);
   out.tax = prorate(out.tax, quantity, ordered);
   const std::string total_path = joinPath(path, "price");
-  out.total = r.minus(r.times(out.unit_price, quantity, total_path), out.discount.value_or(0),
-                      total_path);
+  out.total =
+      r.minus(r.times(out.unit_price, quantity, total_path), out.discount.value_or(0), total_path);
   if (!taxes_included) {
     out.total = r.plus(out.total, out.tax.value_or(0), total_path);
   }
@@ -234,8 +233,8 @@ void readLines(FieldReader& r, Object root, canonical::Order& order) {
     if (quantity <= 0) {
       continue;
     }
-    order.lines.push_back(readLine(r, objects[i], indexPath("line_items", i), quantity,
-                                   q.ordered, taxes_included));
+    order.lines.push_back(
+        readLine(r, objects[i], indexPath("line_items", i), quantity, q.ordered, taxes_included));
   }
 }
 
@@ -285,13 +284,12 @@ canonical::PaymentStatus mapPaymentStatus(std::string_view financial) {
   return PaymentStatus::kUnknown;
 }
 
-tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body,
-                                                  const OrderContext& ctx) {
+tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const OrderContext& ctx) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (auto error = parser.parse(body.data(), body.size()).get(doc); error) {
-    return tl::unexpected(FieldErrors{
-        {"", std::string("not valid JSON: ") + simdjson::error_message(error)}});
+    return tl::unexpected(
+        FieldErrors{{"", std::string("not valid JSON: ") + simdjson::error_message(error)}});
   }
   Object root;
   if (doc.get_object().get(root) != simdjson::SUCCESS) {

@@ -3,14 +3,14 @@
 // flips, truncations, insertions, splices), bounded by count and by time. A crash or an
 // abort() in the target fails the test; rerun the printed input with the libFuzzer binary.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/json_compare.hpp"
 
@@ -36,14 +36,26 @@ std::vector<std::string> loadCorpus() {
 }
 
 int run(const std::string& input) {
-  return LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()),
-                                input.size());
+  return LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
 }
 
 std::string mutate(std::string input, const std::vector<std::string>& corpus, std::mt19937& rng) {
-  static constexpr std::string_view kTokens[] = {
-      "\"", "{", "}", "[", "]", ",", ":", "null", "-1", "1e308", "18446744073709551616",
-      "\"0.001\"", "\"99999999999999999999.99\"", "\"\\u0000\"", "\xff", "\"current_quantity\":0"};
+  static constexpr std::string_view kTokens[] = {"\"",
+                                                 "{",
+                                                 "}",
+                                                 "[",
+                                                 "]",
+                                                 ",",
+                                                 ":",
+                                                 "null",
+                                                 "-1",
+                                                 "1e308",
+                                                 "18446744073709551616",
+                                                 "\"0.001\"",
+                                                 "\"99999999999999999999.99\"",
+                                                 "\"\\u0000\"",
+                                                 "\xff",
+                                                 "\"current_quantity\":0"};
   const int edits = 1 + static_cast<int>(rng() % 4);
   for (int i = 0; i < edits; ++i) {
     const std::size_t pos = input.empty() ? 0 : rng() % input.size();

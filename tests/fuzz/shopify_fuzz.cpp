@@ -57,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)adapter.verify(msg);
   const adapters::Normalized out = adapter.normalize(msg);
 
-  const int shapes = (out.errors.empty() ? 0 : 1) + (out.ignored.empty() ? 0 : 1) +
-                     (out.events.empty() ? 0 : 1);
+  const int shapes =
+      (out.errors.empty() ? 0 : 1) + (out.ignored.empty() ? 0 : 1) + (out.events.empty() ? 0 : 1);
   if (shapes != 1) {
     std::abort();
   }

@@ -13,6 +13,9 @@
 // ORDERGATE_UPDATE_GOLDEN=1 writes the actual output to expected.json. Check every value of a
 // rewritten file by hand against the input before committing it.
 
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -20,9 +23,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "adapters/adapter.hpp"
 #include "canonical/json.hpp"

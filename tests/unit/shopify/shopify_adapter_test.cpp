@@ -115,11 +115,11 @@ TEST(ShopifyVerify, UnprefixedHeadersWinWhenPresent) {
 TEST(ShopifyVerify, ShopMismatchIsUnauthenticated) {
   auto adapter = make(scalar("hush"), "good-shop.myshopify.com");
   ASSERT_TRUE(adapter);
-  Message good{{{"X-Shopify-Hmac-Sha256", kMacHush},
-                {"X-Shopify-Shop-Domain", "Good-Shop.myshopify.com"}}};
+  Message good{
+      {{"X-Shopify-Hmac-Sha256", kMacHush}, {"X-Shopify-Shop-Domain", "Good-Shop.myshopify.com"}}};
   EXPECT_TRUE((*adapter)->verify(good.view()));
-  Message other{{{"X-Shopify-Hmac-Sha256", kMacHush},
-                 {"X-Shopify-Shop-Domain", "evil-shop.myshopify.com"}}};
+  Message other{
+      {{"X-Shopify-Hmac-Sha256", kMacHush}, {"X-Shopify-Shop-Domain", "evil-shop.myshopify.com"}}};
   auto r = (*adapter)->verify(other.view());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
@@ -154,8 +154,8 @@ TEST(ShopifyTopics, FullOrderTopicsAndIgnoredOnes) {
                              "orders/fulfilled", "orders/partially_fulfilled"}) {
     EXPECT_EQ(classifyTopic(t), TopicKind::kFullOrder) << t;
   }
-  for (std::string_view t : {"orders/delete", "orders/edited", "refunds/create",
-                             "customers/create", "ORDERS/CREATE", ""}) {
+  for (std::string_view t : {"orders/delete", "orders/edited", "refunds/create", "customers/create",
+                             "ORDERS/CREATE", ""}) {
     EXPECT_EQ(classifyTopic(t), TopicKind::kNoOrder) << t;
   }
   EXPECT_NE(ignoreReason("orders/edited").find("orders/updated"), std::string::npos);
@@ -287,11 +287,15 @@ TEST(ShopifyStatus, OrderStatusTable) {
 TEST(ShopifyStatus, PaymentStatusTable) {
   using P = canonical::PaymentStatus;
   const std::pair<std::string_view, P> cases[] = {
-      {"pending", P::kPending},       {"partially_paid", P::kPending},
-      {"authorized", P::kAuthorized}, {"paid", P::kPaid},
+      {"pending", P::kPending},
+      {"partially_paid", P::kPending},
+      {"authorized", P::kAuthorized},
+      {"paid", P::kPaid},
       {"partially_refunded", P::kPartiallyRefunded},
-      {"refunded", P::kRefunded},     {"voided", P::kVoided},
-      {"expired", P::kVoided},        {"", P::kUnknown},
+      {"refunded", P::kRefunded},
+      {"voided", P::kVoided},
+      {"expired", P::kVoided},
+      {"", P::kUnknown},
       {"something_new", P::kUnknown},
   };
   for (const auto& [text, status] : cases) {
