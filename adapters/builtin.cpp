@@ -1,5 +1,6 @@
 #include "adapters/adapter.hpp"
 #include "adapters/canonical_channel/canonical_adapter.hpp"
+#include "adapters/shopify/shopify_adapter.hpp"
 
 namespace ordergate::adapters {
 
@@ -7,6 +8,7 @@ namespace ordergate::adapters {
 // self-registration (static libraries would silently drop it).
 void registerBuiltinAdapters(AdapterRegistry& registry) {
   registry.add("canonical", canonical_channel::createCanonicalAdapter);
+  registry.add("shopify", shopify::createShopifyAdapter);
 }
 
 }  // namespace ordergate::adapters

@@ -1,0 +1,199 @@
+#include "adapters/shopify/shopify_adapter.hpp"
+
+#include <array>
+
+#include "adapters/shopify/shopify_order.hpp"
+#include "canonical/validate.hpp"
+
+namespace ordergate::adapters::shopify {
+namespace {
+
+using namespace std::string_view_literals;
+
+constexpr std::array kFullOrderTopics = {
+    "orders/create"sv,    "orders/updated"sv,   "orders/paid"sv,
+    "orders/cancelled"sv, "orders/fulfilled"sv, "orders/partially_fulfilled"sv,
+};
+
+// Header names. Shopify's "Events" delivery type sends the same headers without the `X-`
+// prefix (and currently both sets); when the un-prefixed HMAC is present we read only the
+// un-prefixed names, so a delivery is verified and identified with one consistent set.
+struct HeaderNames {
+  std::string_view hmac;
+  std::string_view topic;
+  std::string_view shop;
+  std::string_view event_id;
+  std::string_view webhook_id;
+};
+
+constexpr HeaderNames kPrefixed{"X-Shopify-Hmac-Sha256", "X-Shopify-Topic", "X-Shopify-Shop-Domain",
+                                "X-Shopify-Event-Id", "X-Shopify-Webhook-Id"};
+constexpr HeaderNames kUnprefixed{"shopify-hmac-sha256", "shopify-topic", "shopify-shop-domain",
+                                  "shopify-event-id", "shopify-webhook-id"};
+
+const HeaderNames& headerNames(const HeaderView& headers) {
+  return headers.has(kUnprefixed.hmac) ? kUnprefixed : kPrefixed;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) {
+    return {};
+  }
+  const auto end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+tl::unexpected<Error> unauthenticated(std::string message) {
+  return fail(ErrorCode::kUnauthenticated, std::move(message));
+}
+
+}  // namespace
+
+TopicKind classifyTopic(std::string_view topic) {
+  for (std::string_view t : kFullOrderTopics) {
+    if (t == topic) {
+      return TopicKind::kFullOrder;
+    }
+  }
+  return TopicKind::kNoOrder;
+}
+
+std::string ignoreReason(std::string_view topic) {
+  std::string reason = "topic ";
+  reason.append(topic).append(" carries no full order");
+  if (topic == "orders/delete"sv) {
+    reason.append(" (only the id of a deleted order); deletion is not forwarded");
+  } else if (topic == "orders/edited"sv) {
+    reason.append(" (an order-edit summary); the edited order arrives as orders/updated");
+  } else if (topic == "refunds/create"sv) {
+    reason.append(" (a Refund resource); the refunded order arrives as orders/updated");
+  } else {
+    reason.append(" (not an order topic the shopify adapter handles)");
+  }
+  return reason;
+}
+
+Result<ShopifyConfig> parseConfig(const AdapterContext& ctx) {
+  const Settings& s = ctx.settings;
+  if (auto ok = s.allowOnly({"adapter", "secret", "shop", "timezone"}); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  ShopifyConfig config;
+  config.channel_id = ctx.channel_id;
+  auto secrets = s.list("secret");
+  if (!secrets) {
+    return tl::unexpected(secrets.error());
+  }
+  if (secrets->empty()) {
+    return fail(ErrorCode::kConfig, "required (the app's client secret, or a list of two)",
+                s.keyPath("secret"));
+  }
+  for (std::string& secret : *secrets) {
+    if (trim(secret).empty()) {
+      return fail(ErrorCode::kConfig, "must not be empty", s.keyPath("secret"));
+    }
+    config.secrets.emplace_back(std::move(secret));
+  }
+  auto shop = s.optional("shop");
+  if (!shop) {
+    return tl::unexpected(shop.error());
+  }
+  config.shop = std::move(*shop);
+  auto zone_name = s.optional("timezone", "UTC");
+  if (!zone_name) {
+    return tl::unexpected(zone_name.error());
+  }
+  auto zone = canonical::findTimeZone(*zone_name);
+  if (!zone) {
+    return fail(ErrorCode::kConfig, zone.error().message, s.keyPath("timezone"));
+  }
+  config.zone = *zone;
+  return config;
+}
+
+Result<void> ShopifyAdapter::verify(const InboundMessage& msg) const {
+  const HeaderNames& names = headerNames(msg.headers);
+  const std::string_view signature = trim(msg.headers.get(names.hmac));
+  if (signature.empty()) {
+    return unauthenticated("missing " + std::string(names.hmac));
+  }
+  if (msg.body.empty()) {
+    return unauthenticated("empty body");
+  }
+  bool matched = false;
+  for (const HmacSha256& secret : config_.secrets) {
+    // Every secret is tried (no early exit), so timing does not tell which one matched.
+    const std::string digest = secret.digest(msg.body);
+    if (digest.size() == HmacSha256::kDigestSize &&
+        constantTimeEquals(base64Encode(digest), signature)) {
+      matched = true;
+    }
+  }
+  if (!matched) {
+    return unauthenticated("signature mismatch");
+  }
+  if (!config_.shop.empty() && !iequals(trim(msg.headers.get(names.shop)), config_.shop)) {
+    return unauthenticated("shop not allowed");
+  }
+  return {};
+}
+
+Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
+  const HeaderNames& names = headerNames(msg.headers);
+  Normalized out;
+  out.delivery_id = std::string(trim(msg.headers.get(names.event_id)));
+  if (out.delivery_id.empty()) {
+    out.delivery_id = std::string(trim(msg.headers.get(names.webhook_id)));
+  }
+  const std::string_view topic = trim(msg.headers.get(names.topic));
+  if (topic.empty()) {
+    out.errors.push_back({std::string(names.topic), "missing header: the topic is unknown"});
+    return out;
+  }
+  if (classifyTopic(topic) == TopicKind::kNoOrder) {
+    out.ignored = ignoreReason(topic);
+    return out;
+  }
+
+  const OrderContext ctx{config_.channel_id,
+                         trim(msg.headers.get(names.shop)),
+                         topic,
+                         out.delivery_id,
+                         msg.received_at,
+                         config_.zone};
+  auto parsed = parseOrder(msg.body, ctx);
+  if (!parsed) {
+    out.errors = std::move(parsed.error());
+    return out;
+  }
+  canonical::Order& order = parsed->order;
+  FieldErrors invalid = canonical::validate(order);
+  if (!invalid.empty()) {
+    out.errors = std::move(invalid);
+    return out;
+  }
+
+  canonical::CanonicalEvent event;
+  event.type = (topic == "orders/cancelled"sv || parsed->cancelled)
+                   ? canonical::EventType::kOrderCancelled
+                   : canonical::EventType::kOrderUpdated;
+  event.source = "/channels/" + config_.channel_id;
+  event.subject = order.order_key;
+  event.version = order.version;
+  event.time = order.updated_at.value_or(msg.received_at);
+  event.received_at = msg.received_at;
+  event.data = std::move(order);
+  out.events.push_back(std::move(event));
+  return out;
+}
+
+Result<ChannelAdapterPtr> createShopifyAdapter(const AdapterContext& ctx) {
+  auto config = parseConfig(ctx);
+  if (!config) {
+    return tl::unexpected(config.error());
+  }
+  return std::make_shared<const ShopifyAdapter>(std::move(*config));
+}
+
+}  // namespace ordergate::adapters::shopify
