@@ -185,6 +185,11 @@ Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
   event.received_at = msg.received_at;
   event.data = std::move(order);
   out.events.push_back(std::move(event));
+  // Several topics can share one X-Shopify-Event-Id (orders/updated and orders/paid for one
+  // change): the delivery-level dedup key includes the topic so neither hides the other.
+  if (!out.delivery_id.empty()) {
+    out.delivery_id = std::string(topic) + ":" + out.delivery_id;
+  }
   return out;
 }
 

@@ -56,6 +56,14 @@ std::string attemptJson(int attempt, const forward::HttpResponse& r, std::string
 
 }  // namespace
 
+// Stream ids are unique within one shard's stream only: two shards can both have "…-0".
+std::string memoryKey(int shard, std::string_view stream_id) {
+  std::string key = std::to_string(shard);
+  key += '/';
+  key += stream_id;
+  return key;
+}
+
 Forwarder::Impl::Impl(const config::Config& c, store::RedisEndpoint ep, store::Keys k,
                       forward::RetryPolicy p, metrics::Registry& m)
     : cfg(c),
@@ -123,7 +131,7 @@ void Forwarder::Impl::releaseSlot() {
 }
 
 void Forwarder::Impl::enqueue(int shard, store::OutboxEntry entry) {
-  if (!in_memory.insert(entry.stream_id).second) {
+  if (!in_memory.insert(memoryKey(shard, entry.stream_id)).second) {
     return;  // already queued or in delivery
   }
   auto& q = queues[entry.event.subject];
@@ -131,7 +139,6 @@ void Forwarder::Impl::enqueue(int shard, store::OutboxEntry entry) {
   std::string subject = entry.event.subject;
   q.push_back(std::move(entry));
   ++queued;
-  (void)shard;
   if (idle) {
     asio::co_spawn(io, deliverSubject(std::move(subject)), asio::detached);
   }
@@ -150,7 +157,7 @@ asio::awaitable<void> Forwarder::Impl::deliverSubject(std::string subject) {
     if (owned.find(shard) == owned.end()) {
       // The shard went to another instance: its entries are pending there now.
       for (const auto& e : it->second) {
-        in_memory.erase(e.stream_id);
+        in_memory.erase(memoryKey(shard, e.stream_id));
         --queued;
       }
       queues.erase(it);
@@ -165,7 +172,7 @@ asio::awaitable<void> Forwarder::Impl::deliverSubject(std::string subject) {
       again->second.pop_front();
       --queued;
     }
-    in_memory.erase(entry.stream_id);
+    in_memory.erase(memoryKey(shard, entry.stream_id));
   }
 }
 

@@ -40,6 +40,9 @@ struct ShardState {
   std::unique_ptr<store::RedisClient> reader;  ///< own connection for blocking reads
 };
 
+/// "<shard>/<stream id>": stream ids repeat across shards.
+std::string memoryKey(int shard, std::string_view stream_id);
+
 struct Forwarder::Impl {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
@@ -58,7 +61,7 @@ struct Forwarder::Impl {
   std::map<std::string, Destination> destinations;
   std::map<int, ShardState> owned;
   std::unordered_map<std::string, std::deque<store::OutboxEntry>> queues;  ///< per subject
-  std::unordered_set<std::string> in_memory;  ///< stream ids queued or in delivery
+  std::unordered_set<std::string> in_memory;  ///< memoryKey() of entries queued or in delivery
   std::size_t queued = 0;
   int in_flight = 0;
   std::deque<std::shared_ptr<boost::asio::steady_timer>> slot_waiters;

@@ -99,6 +99,7 @@ class FakeOms:
     def __init__(self):
         self.lock = threading.Lock()
         self.events = []  # (path, headers dict lowercased, parsed JSON body)
+        self.raw_bodies = []  # the exact bytes of each recorded body, same order
         self.fail_status = None
         self.delay = 0.0
         outer = self
@@ -115,6 +116,7 @@ class FakeOms:
                     with outer.lock:
                         outer.events.append((self.path, {k.lower(): v for k, v in self.headers.items()},
                                              json.loads(body)))
+                        outer.raw_bodies.append(body)
                     status = 200
                 payload = b'{"ok":true}' if status < 300 else b'{"error":"failing on demand"}'
                 self.send_response(status)
@@ -253,3 +255,85 @@ def standard_webhooks_headers(secret_b64, msg_id, body, timestamp=None):
     return {"webhook-id": msg_id, "webhook-timestamp": ts,
             "webhook-signature": "v1," + base64.b64encode(mac).decode(),
             "Content-Type": "application/json"}
+
+
+STOREFRONT_SECRET_KEY = b"ordergate-e2e-storefront-key-01"
+STOREFRONT_SECRET = "whsec_" + base64.b64encode(STOREFRONT_SECRET_KEY).decode()
+
+
+def storefront_channel(extra_forwarder=""):
+    """Config tail: the `storefront` canonical channel and fast retry/takeover settings."""
+    return f"""
+forwarder:
+  lease_ttl: 1500ms
+  claim_idle: 3s
+  breaker_open: 200ms
+  breaker_max_open: 1s
+{extra_forwarder}
+channels:
+  storefront:
+    adapter: canonical
+    secret: {STOREFRONT_SECRET}
+"""
+
+
+def canonical_order(order_id, version, status="open", channel="storefront", total=1999):
+    return {
+        "order_key": f"{channel}:{order_id}",
+        "channel": {"type": "canonical", "id": channel, "order_id": str(order_id),
+                    "order_number": f"#{order_id}"},
+        "status": status,
+        "payment_status": "paid",
+        "placed_at": "2026-03-01T08:00:00Z",
+        "updated_at": version,
+        "version": version,
+        "currency": "USD",
+        "taxes_included": False,
+        "totals": {"subtotal": total, "total": total},
+        "lines": [{"line_id": "1", "sku": "SKU-1", "title": "Thing", "quantity": 1,
+                   "unit_price": total, "total": total}],
+        "ship_to": {"name": "A Person", "line1": "1 Main St", "city": "Springfield",
+                    "postal_code": "12345", "country_code": "US"},
+    }
+
+
+def version_at(minute, second=0):
+    return f"2026-03-01T09:{minute:02d}:{second:02d}Z"
+
+
+class Sender:
+    """Signed storefront pushes over keep-alive connections, one per thread."""
+
+    def __init__(self, port, channel="storefront"):
+        self.port = port
+        self.channel = channel
+        self.local = threading.local()
+
+    def _conn(self):
+        import http.client
+        if getattr(self.local, "conn", None) is None:
+            self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        return self.local.conn
+
+    def post(self, payload, msg_id=None, secret_key=STOREFRONT_SECRET_KEY):
+        body = json.dumps(payload).encode() if not isinstance(payload, bytes) else payload
+        msg_id = msg_id or "msg_" + hashlib.sha1(body).hexdigest()[:20]
+        headers = standard_webhooks_headers(base64.b64encode(secret_key).decode(), msg_id, body)
+        for attempt in range(3):
+            conn = self._conn()
+            try:
+                conn.request("POST", f"/v1/channels/{self.channel}/webhooks", body=body, headers=headers)
+                r = conn.getresponse()
+                data = r.read()
+                return r.status, json.loads(data) if data else None
+            except (ConnectionError, OSError, http_client_errors()):
+                conn.close()
+                self.local.conn = None
+                if attempt == 2:
+                    raise
+        return None, None
+
+
+def http_client_errors():
+    import http.client
+    return http.client.HTTPException

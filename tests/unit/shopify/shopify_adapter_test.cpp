@@ -200,7 +200,7 @@ TEST(ShopifyNormalize, RoutesTopicsAndPicksDeliveryId) {
                                kOrder);
   ASSERT_TRUE(created.errors.empty()) << describe(created.errors[0]);
   ASSERT_EQ(created.events.size(), 1u);
-  EXPECT_EQ(created.delivery_id, "ev-1");
+  EXPECT_EQ(created.delivery_id, "orders/create:ev-1");  // topic-scoped dedup key
   const auto& e = created.events[0];
   EXPECT_EQ(e.type, canonical::EventType::kOrderUpdated);
   EXPECT_EQ(e.source, "/channels/shop1");
