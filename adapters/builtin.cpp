@@ -1,11 +1,12 @@
 #include "adapters/adapter.hpp"
+#include "adapters/amazon/amazon_file_adapter.hpp"
 
 namespace ordergate::adapters {
 
 // Each channel folder contributes one factory here; explicit registration, no static
 // self-registration (static libraries would silently drop it).
 void registerBuiltinAdapters(AdapterRegistry& registry) {
-  (void)registry;
+  registry.addFile(std::string(amazon::kFileAdapterName), amazon::createFileAdapter);
 }
 
 }  // namespace ordergate::adapters
