@@ -95,23 +95,37 @@ bool AmazonFileReader::indexPass() {
   const std::size_t id_column = layout_->at(Column::kOrderId);
   bool valid_utf8 = isValidUtf8(line);
   std::size_t first_invalid = valid_utf8 ? 0 : 1;
+  OrderIndex index;
   while ((status = lines_.next(line)) == LineReader::Status::kLine) {
+    const std::size_t line_no = lines_.lineNumber();
     if (valid_utf8 && !isValidUtf8(line)) {
       valid_utf8 = false;
-      first_invalid = lines_.lineNumber();
+      first_invalid = line_no;
     }
     if (isBlank(line)) {
       continue;
     }
     const std::string_view id = trimId(fieldAt(line, id_column));
-    if (!id.empty()) {
-      index_.add(id, lines_.lineNumber());
+    if (id.empty()) {
+      continue;
     }
+    if (line_no > UINT32_MAX) {
+      fileError("more than 2^32 lines");
+      return false;
+    }
+    if (last_row_.size() <= line_no / 64) {
+      last_row_.resize(std::max(last_row_.size() * 2, line_no / 64 + 1), 0);
+    }
+    const std::uint32_t previous = index.add(id, static_cast<std::uint32_t>(line_no));
+    last_row_[previous / 64] &= ~(std::uint64_t{1} << (previous % 64));
+    last_row_[line_no / 64] |= std::uint64_t{1} << (line_no % 64);
   }
   if (status == LineReader::Status::kError) {
     fileError(describe(lines_.error()));
     return false;
   }
+  index_bytes_ = index.memoryBytes() + last_row_.capacity() * sizeof(std::uint64_t);
+  index = OrderIndex{};  // pass 2 needs only the bitmap
   const bool bom = lines_.hadBom();
   decideEncoding(valid_utf8, first_invalid, bom);
   if (done_) {
@@ -215,14 +229,9 @@ std::optional<FileOrder> AmazonFileReader::next() {
       ++summary_.orders;
       return out;
     }
-    const OrderIndex::Entry* entry = index_.find(raw_id);
-    if (entry == nullptr) {
-      fileError("the file changed between the two passes (order " + std::string(id) +
-                " on line " + std::to_string(line_no) + " was not indexed)");
-      return std::nullopt;
-    }
-    auto it = open_.find(std::string(raw_id));
-    if (it == open_.end() && entry->last_line == line_no) {
+    const bool last = line_no / 64 < last_row_.size() && isLastRow(line_no);
+    auto it = open_.find(raw_id);
+    if (it == open_.end() && last) {
       ++summary_.orders;
       return single(id, line);
     }
@@ -235,7 +244,7 @@ std::optional<FileOrder> AmazonFileReader::next() {
     it->second.lines.push_back(line_no);
     ++open_rows_;
     peak_open_rows_ = std::max(peak_open_rows_, open_rows_);
-    if (entry->last_line == line_no) {
+    if (last) {
       auto node = open_.extract(it);
       open_rows_ -= node.mapped().lines.size();
       ++summary_.orders;

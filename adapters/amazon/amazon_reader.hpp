@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -26,12 +28,14 @@ struct EncodingPolicy {
 };
 
 /// Reads an Amazon order report in two passes over the (rewindable) source:
-///  1. raw lines: recognise the header, build an OrderIndex (order id → rows, last line) and
-///     check whether the bytes are valid UTF-8;
-///  2. decode each line to UTF-8, split on TAB; an order whose last row (per the index) has been
-///     read is normalised and returned at once. Only orders with rows still ahead are held
-///     (their rows as text), so memory is bounded by the open orders plus the index — never by
-///     the file size. Rows of one order may be anywhere in the file.
+///  1. raw lines: recognise the header, build an OrderIndex (order id → last line) and from it
+///     one bit per line, "this row is its order's last"; check whether the bytes are valid UTF-8.
+///     The index is freed once the pass ends.
+///  2. decode each line to UTF-8, split on TAB; an order whose last row has been read is
+///     normalised and returned at once. Only orders with rows still ahead are held (their rows
+///     as text), so memory is bounded by the open orders plus the pass-1 index (≤ 46 bytes per
+///     distinct order) and the bitmap (1 bit per line) — never by the bytes of the file. Rows of
+///     one order may be anywhere in the file.
 /// A source that cannot rewind, a read error or an unrecognised header is a file error.
 /// Not thread-safe; one reader per file.
 class AmazonFileReader final : public FileReader {
@@ -45,8 +49,8 @@ class AmazonFileReader final : public FileReader {
   /// Most orders held open at once in pass 2 (the memory bound), and their rows.
   [[nodiscard]] std::size_t peakOpenOrders() const { return peak_open_orders_; }
   [[nodiscard]] std::size_t peakOpenRows() const { return peak_open_rows_; }
-  /// Heap bytes of the pass-1 index.
-  [[nodiscard]] std::size_t indexBytes() const { return index_.memoryBytes(); }
+  /// Heap bytes of the pass-1 index (at its largest) and of the last-row bitmap.
+  [[nodiscard]] std::size_t indexBytes() const { return index_bytes_; }
 
  private:
   struct OpenOrder {
@@ -68,8 +72,17 @@ class AmazonFileReader final : public FileReader {
   FileSummary summary_;
   std::optional<ReportLayout> layout_;
   std::optional<Transcoder> transcoder_;
-  OrderIndex index_;
-  std::unordered_map<std::string, OpenOrder> open_;
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  [[nodiscard]] bool isLastRow(std::size_t line) const {
+    return (last_row_[line / 64] >> (line % 64)) & 1U;
+  }
+
+  std::vector<std::uint64_t> last_row_;  // bit per line: the row completes its order
+  std::size_t index_bytes_ = 0;
+  std::unordered_map<std::string, OpenOrder, IdHash, std::equal_to<>> open_;
   std::string header_utf8_;
   std::string decoded_;
   std::vector<std::string_view> cells_;

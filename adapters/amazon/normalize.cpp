@@ -26,6 +26,52 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The common case of canonical::parseMoney with the exponent looked up once per order:
+// [+-]?digits(.digits)? with at most 17 digits and zeros beyond the exponent. Anything else
+// returns nullopt and goes to parseMoney, whose result (and error text) is then authoritative.
+std::optional<MinorUnits> fastMoney(std::string_view text, int exponent) {
+  std::size_t pos = 0;
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    pos = 1;
+  }
+  std::int64_t value = 0;
+  int digits = 0;
+  const std::size_t int_begin = pos;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+    value = value * 10 + (text[pos++] - '0');
+    ++digits;
+  }
+  if (pos == int_begin) {
+    return std::nullopt;
+  }
+  int frac = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    const std::size_t frac_begin = ++pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (frac < exponent) {
+        value = value * 10 + (text[pos] - '0');
+        ++frac;
+        ++digits;
+      } else if (text[pos] != '0') {
+        return std::nullopt;
+      }
+      ++pos;
+    }
+    if (pos == frac_begin) {
+      return std::nullopt;
+    }
+  }
+  if (pos != text.size() || digits + (exponent - frac) > 17) {
+    return std::nullopt;
+  }
+  for (; frac < exponent; ++frac) {
+    value *= 10;
+  }
+  return negative ? -value : value;
+}
+
 void add(Money& sum, const Money& value) {
   if (value) {
     sum = sum.value_or(0) + *value;
@@ -61,12 +107,16 @@ class OrderBuilder {
     if (text.empty() || !currency_ok_) {
       return std::nullopt;
     }
-    auto value = canonical::parseMoney(text, currency_);
-    if (!value) {
-      problem(row.line, c, value.error().message);
-      return std::nullopt;
+    std::optional<MinorUnits> fast = fastMoney(text, exponent_);
+    if (!fast) {
+      auto value = canonical::parseMoney(text, currency_);
+      if (!value) {
+        problem(row.line, c, value.error().message);
+        return std::nullopt;
+      }
+      fast = *value;
     }
-    return absolute ? std::llabs(*value) : *value;
+    return absolute ? std::llabs(*fast) : *fast;
   }
 
   std::optional<Timestamp> time(const RowView& row, Column c) {
@@ -94,6 +144,7 @@ class OrderBuilder {
   canonical::Order order_;
   std::string currency_;
   bool currency_ok_ = false;
+  int exponent_ = 2;
   bool priced_ = true;  // false for pending orders: Amazon has no final prices yet
   std::vector<LineAcc> lines_;
   std::optional<Timestamp> updated_;
@@ -119,7 +170,9 @@ void OrderBuilder::resolveCurrency(std::span<const RowView> rows) {
   if (currency_.empty()) {
     currency_ = marketplaceCurrency(trim(cell(rows.front(), Column::kSalesChannel)));
   }
-  currency_ok_ = !currency_.empty() && canonical::currencyExponent(currency_).has_value();
+  const auto exponent = canonical::currencyExponent(currency_);
+  currency_ok_ = !currency_.empty() && exponent.has_value();
+  exponent_ = exponent.value_or(2);
   if (!currency_.empty() && !currency_ok_) {
     problem(rows.front().line, Column::kCurrency,
             "unknown ISO 4217 currency \"" + currency_ + "\"");

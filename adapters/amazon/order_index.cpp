@@ -74,15 +74,17 @@ const OrderIndex::Slot* OrderIndex::findSlot(std::uint64_t key) const {
   return nullptr;
 }
 
-void OrderIndex::add(std::string_view id, std::uint64_t line) {
+std::uint32_t OrderIndex::add(std::string_view id, std::uint32_t line) {
   Entry* entry = nullptr;
   if (const std::uint64_t key = packAmazonOrderId(id); key != 0) {
     entry = &slotFor(key)->entry;
   } else {
     entry = &other_[std::string(id)];
   }
+  const std::uint32_t previous = entry->last_line;
   entry->last_line = line;
   ++entry->rows;
+  return previous;
 }
 
 const OrderIndex::Entry* OrderIndex::find(std::string_view id) const {

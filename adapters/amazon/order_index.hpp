@@ -11,18 +11,19 @@ namespace ordergate::adapters::amazon {
 
 /// Pass 1 of the two-pass reader: order id → (rows, last line). Amazon order ids
 /// ("123-1234567-1234567", 17 digits) are packed exactly into 64 bits and kept in an
-/// open-addressing table of 24-byte slots (≤ 48 bytes per order at the worst load factor);
+/// open-addressing table of 16-byte slots (≤ 46 bytes per order at the worst load factor);
 /// other ids go to a string map. Memory grows with the number of distinct orders, never with
 /// row or file size. Not thread-safe.
 class OrderIndex {
  public:
   struct Entry {
-    std::uint64_t last_line = 0;
+    std::uint32_t last_line = 0;
     std::uint32_t rows = 0;
   };
 
-  /// Records one row of order `id` on physical line `line` (lines increase).
-  void add(std::string_view id, std::uint64_t line);
+  /// Records one row of order `id` on physical line `line` (lines increase, < 2^32); returns
+  /// the order's previous last line, 0 for its first row.
+  std::uint32_t add(std::string_view id, std::uint32_t line);
   /// The entry of `id`, or nullptr when it was never added.
   [[nodiscard]] const Entry* find(std::string_view id) const;
   /// Number of distinct orders.

@@ -1,7 +1,12 @@
 #include "adapters/amazon/tsv_reader.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 namespace ordergate::adapters::amazon {
 namespace {
@@ -103,18 +108,31 @@ bool LineReader::rewind() {
 
 void splitTabs(std::string_view line, std::vector<std::string_view>& fields) {
   fields.clear();
-  const char* p = line.data();
-  const char* end = p + line.size();
-  for (;;) {
-    const void* tab = std::memchr(p, '\t', static_cast<std::size_t>(end - p));
-    if (tab == nullptr) {
-      fields.emplace_back(p, static_cast<std::size_t>(end - p));
-      return;
+  const char* data = line.data();
+  const std::size_t size = line.size();
+  std::size_t start = 0;
+  std::size_t i = 0;
+#if defined(__AVX2__)
+  // Rows are ~30 short cells: one 32-byte compare per block beats a memchr call per cell.
+  const __m256i tab = _mm256_set1_epi8('\t');
+  for (; i + 32 <= size; i += 32) {
+    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + i));
+    auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, tab)));
+    while (mask != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+      fields.emplace_back(data + start, at - start);
+      start = at + 1;
+      mask &= mask - 1;
     }
-    const char* t = static_cast<const char*>(tab);
-    fields.emplace_back(p, static_cast<std::size_t>(t - p));
-    p = t + 1;
   }
+#endif
+  for (; i < size; ++i) {
+    if (data[i] == '\t') {
+      fields.emplace_back(data + start, i - start);
+      start = i + 1;
+    }
+  }
+  fields.emplace_back(data + start, size - start);
 }
 
 std::string_view fieldAt(std::string_view line, std::size_t index) {
