@@ -86,8 +86,11 @@ struct LineAcc {
 
 class OrderBuilder {
  public:
+  // The order is built in place inside out.event (no moves of the large Order afterwards);
+  // out.event is reset when the order has problems.
   OrderBuilder(const ReportLayout& layout, const NormalizeConfig& config, FileOrder& out)
-      : layout_(layout), config_(config), out_(out) {}
+      : layout_(layout), config_(config), out_(out),
+        order_(out.event.emplace().data.emplace<canonical::Order>()) {}
 
   void build(std::span<const RowView> rows);
 
@@ -141,7 +144,7 @@ class OrderBuilder {
   const ReportLayout& layout_;
   const NormalizeConfig& config_;
   FileOrder& out_;
-  canonical::Order order_;
+  canonical::Order& order_;
   std::string currency_;
   bool currency_ok_ = false;
   int exponent_ = 2;
@@ -316,7 +319,7 @@ void OrderBuilder::fillOrderFields(const RowView& first) {
   o.currency = currency_;
   o.taxes_included = marketplaceTaxesIncluded(sales_channel);
 
-  canonical::Address to;
+  canonical::Address& to = o.ship_to.emplace();
   to.city = trim(cell(first, Column::kShipCity));
   to.region = trim(cell(first, Column::kShipState));
   to.postal_code = trim(cell(first, Column::kShipPostalCode));
@@ -344,17 +347,17 @@ void OrderBuilder::fillOrderFields(const RowView& first) {
       o.customer = std::move(customer);
     }
   }
-  if (!to.city.empty() || !to.region.empty() || !to.postal_code.empty() ||
-      !to.country_code.empty() || !to.name.empty() || !to.line1.empty()) {
-    o.ship_to = std::move(to);
+  if (to.city.empty() && to.region.empty() && to.postal_code.empty() &&
+      to.country_code.empty() && to.name.empty() && to.line1.empty()) {
+    o.ship_to.reset();
   }
-  canonical::Shipping shipping;
+  canonical::Shipping& shipping = o.shipping.emplace();
   shipping.method = trim(cell(first, Column::kShipServiceLevel));
   shipping.service_level = shipping.method;
   shipping.ship_by = time(first, Column::kLatestShipDate);
   shipping.deliver_by = time(first, Column::kLatestDeliveryDate);
-  if (!shipping.method.empty() || shipping.ship_by || shipping.deliver_by) {
-    o.shipping = std::move(shipping);
+  if (shipping.method.empty() && !shipping.ship_by && !shipping.deliver_by) {
+    o.shipping.reset();
   }
 }
 
@@ -403,7 +406,7 @@ void OrderBuilder::build(std::span<const RowView> rows) {
   if (!out_.problems.empty()) {
     return;
   }
-  canonical::CanonicalEvent event;
+  canonical::CanonicalEvent& event = *out_.event;
   event.type = o.status == OrderStatus::kCancelled ? canonical::EventType::kOrderCancelled
                                                    : canonical::EventType::kOrderUpdated;
   event.source = "/channels/" + config_.channel_id;
@@ -411,8 +414,6 @@ void OrderBuilder::build(std::span<const RowView> rows) {
   event.version = o.version;
   event.time = *updated_;
   event.received_at = config_.received_at;
-  event.data = std::move(o);
-  out_.event = std::move(event);
 }
 
 struct MarketplaceInfo {
@@ -484,6 +485,9 @@ void normalizeOrder(const ReportLayout& layout, const NormalizeConfig& config,
     return;
   }
   OrderBuilder(layout, config, out).build(rows);
+  if (!out.problems.empty()) {
+    out.event.reset();
+  }
 }
 
 }  // namespace ordergate::adapters::amazon
