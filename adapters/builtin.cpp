@@ -1,4 +1,5 @@
 #include "adapters/adapter.hpp"
+#include "adapters/amazon/amazon_file_adapter.hpp"
 #include "adapters/canonical_channel/canonical_adapter.hpp"
 #include "adapters/shopify/shopify_adapter.hpp"
 
@@ -9,6 +10,7 @@ namespace ordergate::adapters {
 void registerBuiltinAdapters(AdapterRegistry& registry) {
   registry.add("canonical", canonical_channel::createCanonicalAdapter);
   registry.add("shopify", shopify::createShopifyAdapter);
+  registry.addFile(std::string(amazon::kFileAdapterName), amazon::createFileAdapter);
 }
 
 }  // namespace ordergate::adapters

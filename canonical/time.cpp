@@ -330,15 +330,35 @@ std::string formatRfc3339(Timestamp t) {
   const Civil c = civilFromDays(days);
   const auto secs = ms_of_day / 1000;
   const auto millis = ms_of_day % 1000;
-  char buf[40];
-  int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(c.year), c.month, c.day,
-                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                        static_cast<long long>(secs % 60));
-  if (millis != 0) {
-    n += std::snprintf(buf + n, sizeof(buf) - static_cast<std::size_t>(n), ".%03lld",
-                       static_cast<long long>(millis));
+  if (c.year < 0 || c.year > 9999) {
+    char buf[40];
+    int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                          static_cast<long long>(c.year), c.month, c.day,
+                          static_cast<long long>(secs / 3600),
+                          static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+    if (millis != 0) {
+      n += std::snprintf(buf + n, sizeof(buf) - static_cast<std::size_t>(n), ".%03lld",
+                         static_cast<long long>(millis));
+    }
+    std::string out(buf, static_cast<std::size_t>(n));
+    out.push_back('Z');
+    return out;
   }
+  // Fixed-width digits without snprintf: this runs twice per order on the flat-file path.
+  char buf[24] = "0000-00-00T00:00:00.000";
+  const auto put = [&](int at, long long value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) {
+      buf[at + i] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, static_cast<long long>(c.year), 4);
+  put(5, c.month, 2);
+  put(8, c.day, 2);
+  put(11, secs / 3600, 2);
+  put(14, secs / 60 % 60, 2);
+  put(17, secs % 60, 2);
+  put(20, millis, 3);
+  const int n = millis != 0 ? 23 : 19;
   std::string out(buf, static_cast<std::size_t>(n));
   out.push_back('Z');
   return out;
