@@ -3,6 +3,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/metrics.hpp"
 #include "gateway/pipeline/admin.hpp"
+#include "gateway/pipeline/file_ingest.hpp"
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/pipeline/ingest.hpp"
 #include "gateway/store/redis_client.hpp"
@@ -16,14 +17,22 @@ namespace {
 class PipelineImpl final : public Pipeline {
  public:
   PipelineImpl(const config::Config& cfg, std::unique_ptr<Ingest> ingest,
-               std::unique_ptr<Forwarder> forwarder, store::Keys keys)
-      : cfg_(cfg), ingest_(std::move(ingest)), forwarder_(std::move(forwarder)), keys_(std::move(keys)) {}
+               std::unique_ptr<FileIngest> files, std::unique_ptr<Forwarder> forwarder,
+               store::Keys keys)
+      : cfg_(cfg),
+        ingest_(std::move(ingest)),
+        files_(std::move(files)),
+        forwarder_(std::move(forwarder)),
+        keys_(std::move(keys)) {}
 
   void addRoutes(http::Router& router) override {
     Ingest* ingest = ingest_.get();
     router.add({"POST", "/v1/channels/{id}/webhooks", "channel_webhook", http::BodyClass::kWebhook,
                 [ingest](http::Request& req) { return ingest->channelWebhook(req); }});
-    addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_);
+    FileIngest* files = files_.get();
+    router.add({"POST", "/v1/channels/{id}/files", "channel_file", http::BodyClass::kFile,
+                [files](http::Request& req) { return files->upload(req); }});
+    addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_, *files_);
   }
 
   void start() override {
@@ -47,6 +56,7 @@ class PipelineImpl final : public Pipeline {
  private:
   const config::Config& cfg_;
   std::unique_ptr<Ingest> ingest_;
+  std::unique_ptr<FileIngest> files_;
   std::unique_ptr<Forwarder> forwarder_;
   store::Keys keys_;
 };
@@ -62,6 +72,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     return fail(ErrorCode::kConfig, keys.error().message, cfg.source_path + ": redis.key_prefix");
   }
   std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels;
+  std::map<std::string, adapters::FileAdapterPtr, std::less<>> file_channels;
   for (const config::EndpointConfig& ch : cfg.channels) {
     if (!ch.mapping.empty()) {
       return fail(ErrorCode::kConfig, "mapping-defined channels are not available in this build",
@@ -74,9 +85,21 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
       e.field = cfg.source_path + ": " + e.field;
       return tl::unexpected(e);
     }
-    channels.emplace(ch.id, std::move(*adapter));
+    if (*adapter) {
+      channels.emplace(ch.id, std::move(*adapter));
+    }
+    if (registry.containsFile(ch.adapter)) {
+      auto file_adapter = registry.createFile(ch.adapter, ctx);
+      if (!file_adapter) {
+        Error e = file_adapter.error();
+        e.field = cfg.source_path + ": " + e.field;
+        return tl::unexpected(e);
+      }
+      file_channels.emplace(ch.id, std::move(*file_adapter));
+    }
   }
   auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), *keys, metrics);
+  auto files = std::make_unique<FileIngest>(cfg, std::move(file_channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
   if (cfg.forwarder.enabled) {
     auto f = Forwarder::create(cfg, redis, *keys, metrics);
@@ -86,7 +109,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     forwarder = std::move(*f);
   }
   return std::unique_ptr<Pipeline>(
-      new PipelineImpl(cfg, std::move(ingest), std::move(forwarder), std::move(*keys)));
+      new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys)));
 }
 
 }  // namespace ordergate::gateway::pipeline
