@@ -304,9 +304,11 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
     if (q.entry.kind == "file") {
       co_return co_await replayFileOrder(redis, keys, files, q);
     }
-    const adapters::ChannelAdapter* adapter = ingest.channel(q.entry.channel);
+    const bool carrier = q.entry.kind == "carrier";
+    const adapters::ChannelAdapter* adapter =
+        carrier ? ingest.carrier(q.entry.channel) : ingest.channel(q.entry.channel);
     if (adapter == nullptr) {
-      co_return http::jsonError(409, "conflict", "channel \"" + q.entry.channel + "\" is no longer configured");
+      co_return http::jsonError(409, "conflict", q.entry.kind + " \"" + q.entry.channel + "\" is no longer configured");
     }
     std::vector<adapters::Header> headers;
     for (const auto& [k, v] : q.entry.headers) headers.push_back({k, v});
@@ -316,7 +318,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
     msg.headers = adapters::HeaderView(headers);
     msg.received_at = canonical::Timestamp(std::chrono::milliseconds(q.entry.received_at_ms));
     // Verified when it arrived; normalised again with the current config.
-    http::Response r = co_await ingest.process(redis, q.entry.channel, *adapter, msg, false);
+    http::Response r = co_await ingest.process(redis, q.entry.channel, *adapter, msg, false, q.entry.kind);
     if (r.status == 200) {
       auto del = co_await store::deleteQuarantine(redis, keys, q.id);
       (void)del;

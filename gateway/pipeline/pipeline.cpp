@@ -29,6 +29,8 @@ class PipelineImpl final : public Pipeline {
     Ingest* ingest = ingest_.get();
     router.add({"POST", "/v1/channels/{id}/webhooks", "channel_webhook", http::BodyClass::kWebhook,
                 [ingest](http::Request& req) { return ingest->channelWebhook(req); }});
+    router.add({"POST", "/v1/carriers/{id}/callbacks", "carrier_callback", http::BodyClass::kWebhook,
+                [ingest](http::Request& req) { return ingest->carrierCallback(req); }});
     FileIngest* files = files_.get();
     router.add({"POST", "/v1/channels/{id}/files", "channel_file", http::BodyClass::kFile,
                 [files](http::Request& req) { return files->upload(req); }});
@@ -98,7 +100,29 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
       file_channels.emplace(ch.id, std::move(*file_adapter));
     }
   }
-  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), *keys, metrics);
+  std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> carriers;
+  for (const config::EndpointConfig& c : cfg.carriers) {
+    if (!c.mapping.empty()) {
+      return fail(ErrorCode::kConfig, "mapping-defined carriers are not available in this build",
+                  cfg.source_path + ": " + c.settings.keyPath("mapping"));
+    }
+    for (const auto& ch : cfg.channels) {
+      if (ch.id == c.id) {
+        return fail(ErrorCode::kConfig, "a channel already has this id (ids are shared)",
+                    cfg.source_path + ": carriers." + c.id);
+      }
+    }
+    auto adapter = registry.create(c.adapter, adapters::AdapterContext{c.id, c.settings});
+    if (!adapter) {
+      Error e = adapter.error();
+      e.field = cfg.source_path + ": " + e.field;
+      return tl::unexpected(e);
+    }
+    if (*adapter) {
+      carriers.emplace(c.id, std::move(*adapter));
+    }
+  }
+  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), std::move(carriers), *keys, metrics);
   auto files = std::make_unique<FileIngest>(cfg, std::move(file_channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
   if (cfg.forwarder.enabled) {
