@@ -141,7 +141,7 @@ class PipelineTest(unittest.TestCase):
         self.oms.fail_status = 400
         status, body = self.sender.post(canonical_order(6006, version_at(1)))
         event_id = body["events"][0]["id"]
-        wait_until(lambda: admin(self.gw, "GET", "/v1/admin/dlq")[1]["total"] == 1, timeout=15,
+        wait_until(lambda: admin(self.gw, "GET", "/v1/admin/dlq")[1]["total"] == 1, timeout=30,
                    what="a dead letter")
         status, item = admin(self.gw, "GET", f"/v1/admin/dlq/{event_id}")
         self.assertEqual(status, 200)
@@ -196,7 +196,7 @@ class SigningTest(unittest.TestCase):
         gw = Gateway(cfg)
         try:
             Sender(gw.port).post(canonical_order(7007, version_at(1)))
-            wait_until(lambda: len(oms.received()) == 1, timeout=15, what="a delivery")
+            wait_until(lambda: len(oms.received()) == 1, timeout=30, what="a delivery")
             _, headers, ev = oms.received()[0]
             raw = oms.raw_bodies[0]
             self.assertEqual(headers["webhook-id"], ev["id"])
