@@ -5,6 +5,7 @@
 #include "gateway/pipeline/admin.hpp"
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/pipeline/ingest.hpp"
+#include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/redis_client.hpp"
 
 namespace ordergate::gateway::pipeline {
@@ -16,23 +17,36 @@ namespace {
 class PipelineImpl final : public Pipeline {
  public:
   PipelineImpl(const config::Config& cfg, std::unique_ptr<Ingest> ingest,
-               std::unique_ptr<Forwarder> forwarder, store::Keys keys)
-      : cfg_(cfg), ingest_(std::move(ingest)), forwarder_(std::move(forwarder)), keys_(std::move(keys)) {}
+               std::unique_ptr<Forwarder> forwarder, store::Keys keys,
+               std::unique_ptr<pulls::PullService> pulls)
+      : cfg_(cfg), ingest_(std::move(ingest)), forwarder_(std::move(forwarder)), keys_(std::move(keys)),
+        pulls_(std::move(pulls)) {
+    ingest_->setPullService(pulls_.get());
+  }
 
   void addRoutes(http::Router& router) override {
     Ingest* ingest = ingest_.get();
     router.add({"POST", "/v1/channels/{id}/webhooks", "channel_webhook", http::BodyClass::kWebhook,
                 [ingest](http::Request& req) { return ingest->channelWebhook(req); }});
     addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_);
+    if (pulls_) {
+      pulls_->addRoutes(router, cfg_.admin.token);
+    }
   }
 
   void start() override {
     if (forwarder_) {
       forwarder_->start();
     }
+    if (pulls_) {
+      pulls_->start();
+    }
   }
 
   void stop() override {
+    if (pulls_) {
+      pulls_->stop();
+    }
     if (forwarder_) {
       forwarder_->stop();
     }
@@ -41,6 +55,10 @@ class PipelineImpl final : public Pipeline {
   std::vector<std::pair<std::string, std::string>> readinessDetails() const override {
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back("forwarder", forwarder_ ? forwarder_->status() : "disabled");
+    if (pulls_) {
+      auto pulls = pulls_->readinessDetails();
+      out.insert(out.end(), pulls.begin(), pulls.end());
+    }
     return out;
   }
 
@@ -49,6 +67,7 @@ class PipelineImpl final : public Pipeline {
   std::unique_ptr<Ingest> ingest_;
   std::unique_ptr<Forwarder> forwarder_;
   store::Keys keys_;
+  std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
 };
 
 }  // namespace
@@ -76,6 +95,10 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     }
     channels.emplace(ch.id, std::move(*adapter));
   }
+  auto pulls = pulls::PullService::create(cfg, channels, redis, *keys, metrics);
+  if (!pulls) {
+    return tl::unexpected(pulls.error());
+  }
   auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
   if (cfg.forwarder.enabled) {
@@ -86,7 +109,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     forwarder = std::move(*f);
   }
   return std::unique_ptr<Pipeline>(
-      new PipelineImpl(cfg, std::move(ingest), std::move(forwarder), std::move(*keys)));
+      new PipelineImpl(cfg, std::move(ingest), std::move(forwarder), std::move(*keys),
+                       std::move(*pulls)));
 }
 
 }  // namespace ordergate::gateway::pipeline
