@@ -308,6 +308,26 @@ class LazadaTest(unittest.TestCase):
         self.assertEqual(self.wait_events(1)[0]["subject"], "lz:5005")
         self.assertEqual(dead(), [])
 
+    def test_unreadable_order_is_quarantined_and_replay_fetches_again(self):
+        admin = {"Authorization": "Bearer test-admin-token"}
+        order, items = order_state(7007, ["pending"], "2024-11-05 16:16:31 +0800")
+        order["address_shipping"]["country"] = "Atlantis"
+        with self.lazada.lock:
+            self.lazada.orders["7007"] = (order, items)
+        self.assertEqual(self.push(push_body(7007, "pending", 1730794591))[0], 200)
+
+        def quarantined():
+            return self.gw.json("GET", "/v1/admin/quarantine?channel=lz", headers=admin)[1]["items"]
+        wait_until(lambda: len(quarantined()) == 1, what="a quarantined fetch")
+        entry = quarantined()[0]
+        self.assertEqual(entry["errors"][0]["field"], "order.address_shipping.country")
+        # Fixed upstream; replaying the entry queues a fresh fetch.
+        self.lazada.set_order(7007, ["pending"], "2024-11-05 16:16:31 +0800")
+        status, answer = self.gw.json("POST", f"/v1/admin/quarantine/{entry['id']}/replay", headers=admin)
+        self.assertEqual((status, answer["fetch"]), (200, "queued"))
+        self.assertEqual(self.wait_events(1)[0]["subject"], "lz:7007")
+        self.assertEqual(quarantined(), [])
+
     def test_refused_token_raises_alert_and_jobs_wait_for_the_fix(self):
         self.lazada.token = "the-new-token"
         self.lazada.set_order(6006, ["pending"], "2024-11-05 16:16:31 +0800")
