@@ -52,6 +52,10 @@ class ChannelAdapter {
   [[nodiscard]] virtual Result<void> verify(const InboundMessage& msg) const = 0;
   /// Turns the verified bytes into canonical events, or errors, or an ignore reason.
   [[nodiscard]] virtual Normalized normalize(const InboundMessage& msg) const = 0;
+  /// Whether a push with this Content-Type is read at all (else 415). Default: JSON.
+  [[nodiscard]] virtual bool acceptsContentType(std::string_view content_type) const {
+    return content_type.find("json") != std::string_view::npos;
+  }
   /// The REST side for channels whose pushes return pulls (Lazada); nullptr for the others.
   /// Lives as long as the adapter.
   [[nodiscard]] virtual const ChannelPuller* puller() const { return nullptr; }

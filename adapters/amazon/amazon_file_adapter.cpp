@@ -28,7 +28,7 @@ Result<Encoding> readEncoding(const Settings& settings, std::string_view key, En
 
 Result<AmazonFileSettings> parseSettings(const Settings& settings) {
   if (auto ok = settings.allowOnly({"adapter", "timezone", "encoding", "fallback_encoding",
-                                    "marketplace", "seller_id", "inbox", "sp_api"});
+                                    "marketplace", "seller_id", "inbox", "sp_api", "upload_token"});
       !ok) {
     return tl::unexpected(ok.error());
   }

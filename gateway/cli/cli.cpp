@@ -8,6 +8,7 @@
 
 #include "adapters/adapter.hpp"
 #include "gateway/app/app.hpp"
+#include "gateway/cli/commands.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/util/version.hpp"
@@ -67,6 +68,31 @@ int runCli(int argc, char** argv) {
   serve_cmd->add_option("--config,-c", config_path, "YAML config file")->required();
   serve_cmd->add_flag("--check-config", check_only, "validate the config and exit");
 
+  std::string ingest_channel;
+  std::vector<std::string> ingest_files;
+  auto* ingest_cmd = cli.add_subcommand("ingest", "push flat files through the same pipeline as an upload");
+  ingest_cmd->add_option("--config,-c", config_path, "YAML config file")->required();
+  ingest_cmd->add_option("--channel", ingest_channel, "channel id (a flat-file channel)")->required();
+  ingest_cmd->add_option("files", ingest_files, "report files (plain or gzip)")->required();
+
+  AdminQuery query;
+  auto add_admin = [&](const char* name, const char* what) {
+    auto* cmd = cli.add_subcommand(name, what);
+    cmd->add_option("verb", query.verb, "list | show | replay | purge")
+        ->required()
+        ->check(CLI::IsMember({"list", "show", "replay", "purge"}));
+    cmd->add_option("id", query.id, "entry id (show, replay, purge)");
+    cmd->add_option("--config,-c", config_path, "YAML config file")->required();
+    cmd->add_flag("--all", query.all, "replay every entry");
+    cmd->add_option("--channel", query.channel, "list/replay only this channel's entries");
+    cmd->add_option("--type", query.type, "list/replay only this event type");
+    cmd->add_option("--limit", query.limit, "list at most this many (default 100)");
+    cmd->add_option("--offset", query.offset, "skip this many (paging)");
+    return cmd;
+  };
+  auto* dlq_cmd = add_admin("dlq", "dead letters: list | show ID | replay ID | replay --all | purge ID");
+  auto* quarantine_cmd = add_admin("quarantine", "quarantined payloads: list | show ID | purge ID");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -82,6 +108,18 @@ int runCli(int argc, char** argv) {
 
   if (serve_cmd->parsed()) {
     return serve(config_path, check_only);
+  }
+  if (ingest_cmd->parsed()) {
+    return runIngest(config_path, ingest_channel, ingest_files);
+  }
+  if (dlq_cmd->parsed() || quarantine_cmd->parsed()) {
+    bool needs_id = query.verb == "show" || query.verb == "purge" || (query.verb == "replay" && !query.all);
+    if (needs_id && query.id.empty()) {
+      std::fprintf(stderr, "ordergate: %s %s needs an ID\n", dlq_cmd->parsed() ? "dlq" : "quarantine",
+                   query.verb.c_str());
+      return kExitUsage;
+    }
+    return dlq_cmd->parsed() ? runDlq(config_path, query) : runQuarantine(config_path, query);
   }
   std::cout << cli.help();
   return argc > 1 ? kExitUsage : kExitOk;

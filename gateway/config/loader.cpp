@@ -12,10 +12,71 @@ namespace {
 
 using adapters::SettingNode;
 
+// `${NAME}` inside a YAML flow mapping (`{ secret: ${X} }`, as CONTRACT.md writes it) is not
+// valid YAML: `{` and `}` are flow indicators. Each `${…}` is swapped for a plain-scalar-safe
+// placeholder before parsing and restored (then interpolated) when a value is read.
+struct ProtectedText {
+  std::string text;
+  std::vector<std::string> originals;  // placeholder i → "${…}"
+};
+
+constexpr std::string_view kPlaceholderPrefix = "__ordergate_env_";
+
+ProtectedText protectEnvReferences(const std::string& in) {
+  ProtectedText out;
+  out.text.reserve(in.size());
+  std::size_t i = 0;
+  while (i < in.size()) {
+    std::size_t close = std::string::npos;
+    if (in[i] == '$' && i + 1 < in.size() && in[i + 1] == '{') {
+      close = in.find('}', i + 2);
+      std::size_t newline = in.find('\n', i);
+      if (newline < close) close = std::string::npos;
+    }
+    if (close == std::string::npos) {
+      out.text += in[i++];
+      continue;
+    }
+    out.text += kPlaceholderPrefix;
+    out.text += std::to_string(out.originals.size());
+    out.text += "__";
+    out.originals.push_back(in.substr(i, close - i + 1));
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string restoreEnvReferences(std::string_view value, const std::vector<std::string>& originals) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    if (value.substr(i, kPlaceholderPrefix.size()) == kPlaceholderPrefix) {
+      std::size_t start = i + kPlaceholderPrefix.size();
+      std::size_t end = value.find("__", start);
+      if (end != std::string_view::npos) {
+        std::size_t index = 0;
+        bool digits = end > start;
+        for (std::size_t k = start; k < end; ++k) {
+          digits = digits && value[k] >= '0' && value[k] <= '9';
+          index = index * 10 + static_cast<std::size_t>(value[k] - '0');
+        }
+        if (digits && index < originals.size()) {
+          out += originals[index];
+          i = end + 2;
+          continue;
+        }
+      }
+    }
+    out += value[i++];
+  }
+  return out;
+}
+
 // Walks the YAML tree once; every error carries "<file>:<line>" and the full key path.
 class Loader {
  public:
-  Loader(std::string name, const EnvLookup& env) : name_(std::move(name)), env_(env) {}
+  Loader(std::string name, const EnvLookup& env, std::vector<std::string> originals)
+      : name_(std::move(name)), env_(env), originals_(std::move(originals)) {}
 
   Result<Config> load(const YAML::Node& root) {
     Config cfg;
@@ -74,7 +135,7 @@ class Loader {
     if (!n.IsScalar()) {
       return error(n, path, "must be a single value");
     }
-    auto v = interpolateEnv(n.Scalar(), env_);
+    auto v = interpolateEnv(restoreEnvReferences(n.Scalar(), originals_), env_);
     if (!v) {
       return error(n, path, v.error().message);
     }
@@ -353,6 +414,7 @@ class Loader {
 
   std::string name_;
   const EnvLookup& env_;
+  std::vector<std::string> originals_;
 };
 
 }  // namespace
@@ -360,14 +422,15 @@ class Loader {
 Result<Config> parseConfig(const std::string& yaml_text, const std::string& name,
                            const EnvLookup& env) {
   YAML::Node root;
+  ProtectedText text = protectEnvReferences(yaml_text);
   try {
-    root = YAML::Load(yaml_text);
+    root = YAML::Load(text.text);
   } catch (const YAML::Exception& e) {
     return fail(ErrorCode::kConfig, "invalid YAML: " + e.msg,
                 name + ":" + std::to_string(e.mark.line + 1));
   }
   try {
-    return Loader(name, env).load(root);
+    return Loader(name, env, std::move(text.originals)).load(root);
   } catch (const YAML::Exception& e) {
     return fail(ErrorCode::kConfig, e.msg, name + ":" + std::to_string(e.mark.line + 1));
   }

@@ -7,6 +7,8 @@
 #include "canonical/time.hpp"
 #include "gateway/app/worker.hpp"
 #include "gateway/log/log.hpp"
+#include "adapters/common/byte_sources.hpp"
+#include "gateway/pipeline/file_ingest.hpp"
 #include "gateway/pipeline/ingest.hpp"
 #include "gateway/store/redis_client.hpp"
 
@@ -53,6 +55,44 @@ http::Response okJson(std::string body) {
   http::Response r;
   r.body = std::move(body);
   return r;
+}
+
+// A quarantined flat-file order is its header line plus its rows: read them again with the
+// channel's current file adapter, as a file of its own.
+asio::awaitable<http::Response> replayFileOrder(store::RedisClient& redis, const store::Keys& keys,
+                                                FileIngest& files, const store::QuarantineRecord& q) {
+  const adapters::FileAdapter* adapter = files.adapter(q.entry.channel);
+  if (adapter == nullptr) {
+    co_return http::jsonError(409, "conflict", "channel \"" + q.entry.channel + "\" takes no files any more");
+  }
+  adapters::FileContext ctx;
+  ctx.channel_id = q.entry.channel;
+  ctx.content_type = "text/tab-separated-values; charset=utf-8";
+  for (const auto& [k, v] : q.entry.headers) {
+    if (k == "x-ordergate-file") ctx.file_name = v;
+  }
+  ctx.received_at = canonical::Timestamp(std::chrono::milliseconds(q.entry.received_at_ms));
+  // Replays must not quarantine again: the result of a still-broken order is only reported.
+  FileIngestResult result = co_await files.ingest(redis, *adapter,
+                                                  std::make_unique<adapters::MemoryByteSource>(q.entry.body), ctx);
+  bool fixed = !result.orders.empty() && result.counts.count("quarantined") == 0 &&
+               result.counts.count("unavailable") == 0 && result.summary.file_errors.empty();
+  if (fixed) {
+    auto del = co_await store::deleteQuarantine(redis, keys, q.id);
+    (void)del;
+  } else {
+    // The new quarantine entries duplicate this one: keep only the original.
+    for (const auto& o : result.orders) {
+      if (!o.quarantine_id.empty()) {
+        auto del = co_await store::deleteQuarantine(redis, keys, o.quarantine_id);
+        (void)del;
+      }
+    }
+  }
+  http::Response r;
+  r.status = fixed ? 200 : 422;
+  r.body = result.toJson(ctx.file_name);
+  co_return r;
 }
 
 }  // namespace
@@ -150,7 +190,7 @@ Result<store::QuarantineFilter> quarantineFilterFromQuery(const http::Request& r
 }
 
 void addAdminRoutes(http::Router& router, const std::string& token, const store::Keys& keys,
-                    Ingest& ingest) {
+                    Ingest& ingest, FileIngest& files) {
   // Every admin handler goes through this: bearer token first, then the worker's Redis.
   auto guarded = [token](auto body) {
     return [token, body](http::Request& req) -> asio::awaitable<http::Response> {
@@ -259,11 +299,16 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
                 if (!q) co_return http::errorResponse(q.error());
                 co_return okJson(quarantineJson(*q));
               })});
-  auto replay_one = [keys, &ingest](RedisClient& redis, const store::QuarantineRecord& q)
+  auto replay_one = [keys, &ingest, &files](RedisClient& redis, const store::QuarantineRecord& q)
       -> asio::awaitable<http::Response> {
-    const adapters::ChannelAdapter* adapter = ingest.channel(q.entry.channel);
+    if (q.entry.kind == "file") {
+      co_return co_await replayFileOrder(redis, keys, files, q);
+    }
+    const bool carrier = q.entry.kind == "carrier";
+    const adapters::ChannelAdapter* adapter =
+        carrier ? ingest.carrier(q.entry.channel) : ingest.channel(q.entry.channel);
     if (adapter == nullptr) {
-      co_return http::jsonError(409, "conflict", "channel \"" + q.entry.channel + "\" is no longer configured");
+      co_return http::jsonError(409, "conflict", q.entry.kind + " \"" + q.entry.channel + "\" is no longer configured");
     }
     std::vector<adapters::Header> headers;
     for (const auto& [k, v] : q.entry.headers) headers.push_back({k, v});
@@ -273,7 +318,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
     msg.headers = adapters::HeaderView(headers);
     msg.received_at = canonical::Timestamp(std::chrono::milliseconds(q.entry.received_at_ms));
     // Verified when it arrived; normalised again with the current config.
-    http::Response r = co_await ingest.process(redis, q.entry.channel, *adapter, msg, false);
+    http::Response r = co_await ingest.process(redis, q.entry.channel, *adapter, msg, false, q.entry.kind);
     if (r.status == 200) {
       auto del = co_await store::deleteQuarantine(redis, keys, q.id);
       (void)del;

@@ -12,6 +12,7 @@
 namespace ordergate::gateway::pipeline {
 
 class Ingest;
+class FileIngest;
 
 /// JSON views of dead letters and quarantine entries, shared by the admin API and the CLI.
 [[nodiscard]] std::string deadLetterSummaryJson(const store::DeadLetter& d);
@@ -27,6 +28,6 @@ class Ingest;
 /// The /v1/admin routes (bearer token, constant-time check): dead letters and quarantine —
 /// list, show, replay one / by filter / all, purge.
 void addAdminRoutes(http::Router& router, const std::string& token, const store::Keys& keys,
-                    Ingest& ingest);
+                    Ingest& ingest, FileIngest& files);
 
 }  // namespace ordergate::gateway::pipeline

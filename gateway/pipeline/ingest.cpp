@@ -60,11 +60,11 @@ http::Response outcomeResponse(std::string_view status, const std::vector<EventO
 
 }  // namespace
 
-Ingest::Ingest(const config::Config& cfg,
-               std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels,
+Ingest::Ingest(const config::Config& cfg, AdapterMap channels, AdapterMap carriers,
                store::Keys keys, metrics::Registry& metrics)
     : cfg_(cfg),
       channels_(std::move(channels)),
+      carriers_(std::move(carriers)),
       keys_(std::move(keys)),
       messages_(metrics.counter("ordergate_channel_messages_total",
                                 "Pushes per channel by outcome (accepted, duplicate, stale, "
@@ -86,11 +86,24 @@ void Ingest::count(std::string_view channel, std::string_view outcome) {
   messages_.with({channel, outcome}).inc();
 }
 
+const adapters::ChannelAdapter* Ingest::carrier(std::string_view id) const {
+  auto it = carriers_.find(id);
+  return it == carriers_.end() ? nullptr : it->second.get();
+}
+
 asio::awaitable<http::Response> Ingest::channelWebhook(http::Request& req) {
+  return push(req, channel(req.param("id")), "channel");
+}
+
+asio::awaitable<http::Response> Ingest::carrierCallback(http::Request& req) {
+  return push(req, carrier(req.param("id")), "carrier");
+}
+
+asio::awaitable<http::Response> Ingest::push(http::Request& req, const adapters::ChannelAdapter* adapter,
+                                             std::string_view kind) {
   std::string_view id = req.param("id");
-  const adapters::ChannelAdapter* adapter = channel(id);
   if (adapter == nullptr) {
-    co_return http::jsonError(404, "not_found", "unknown channel \"" + std::string(id) + "\"");
+    co_return http::jsonError(404, "not_found", "unknown " + std::string(kind) + " \"" + std::string(id) + "\"");
   }
   adapters::InboundMessage msg;
   msg.channel_id = id;
@@ -99,17 +112,18 @@ asio::awaitable<http::Response> Ingest::channelWebhook(http::Request& req) {
   msg.received_at = std::chrono::time_point_cast<std::chrono::milliseconds>(req.received_at);
 
   std::string_view content_type = msg.headers.get("content-type");
-  if (!content_type.empty() && content_type.find("json") == std::string_view::npos) {
+  if (!content_type.empty() && !adapter->acceptsContentType(content_type)) {
     count(id, "unsupported");
     co_return http::jsonError(415, "unsupported_media_type",
-                              "expected a JSON body, got Content-Type " + std::string(content_type));
+                              "this " + std::string(kind) + " does not take Content-Type " +
+                                  std::string(content_type));
   }
   if (auto verified = adapter->verify(msg); !verified) {
     count(id, "unauthorized");
     log::warn("push rejected", {{"channel", id}, {"reason", verified.error().message}});
     co_return http::jsonError(401, "unauthorized", verified.error().message, verified.error().field);
   }
-  http::Response r = co_await process(*currentWorker()->redis, id, *adapter, msg);
+  http::Response r = co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind);
   ack_latency_.with({id}).observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
   co_return r;
@@ -118,13 +132,13 @@ asio::awaitable<http::Response> Ingest::channelWebhook(http::Request& req) {
 asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::string_view channel_id,
                                                 const adapters::ChannelAdapter& adapter,
                                                 const adapters::InboundMessage& msg,
-                                                bool quarantine_errors) {
+                                                bool quarantine_errors, std::string_view kind) {
   adapters::Normalized n = adapter.normalize(msg);
   if (!n.errors.empty()) {
     if (!quarantine_errors) {
       co_return errorsResponse(422, "invalid", "", n.errors);
     }
-    co_return co_await quarantine(redis, channel_id, msg, n.errors);
+    co_return co_await quarantine(redis, channel_id, msg, n.errors, kind);
   }
   if (!n.ignored.empty()) {
     count(channel_id, "ignored");
@@ -194,10 +208,10 @@ asio::awaitable<Result<std::vector<EventOutcome>>> Ingest::decideAll(
 
 asio::awaitable<http::Response> Ingest::quarantine(store::RedisClient& redis, std::string_view channel_id,
                                                    const adapters::InboundMessage& msg,
-                                                   const FieldErrors& errors) {
+                                                   const FieldErrors& errors, std::string_view kind) {
   store::QuarantineEntry entry;
   entry.channel = std::string(channel_id);
-  entry.kind = "channel";
+  entry.kind = std::string(kind);
   entry.received_at_ms = msg.received_at.time_since_epoch().count();
   entry.body = std::string(msg.body);
   for (const adapters::Header& h : msg.headers.all()) {

@@ -31,11 +31,14 @@ struct EventOutcome {
 /// construction; every call uses the calling I/O thread's own Redis connection.
 class Ingest {
  public:
-  Ingest(const config::Config& cfg, std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels,
-         store::Keys keys, metrics::Registry& metrics);
+  using AdapterMap = std::map<std::string, adapters::ChannelAdapterPtr, std::less<>>;
+  Ingest(const config::Config& cfg, AdapterMap channels, AdapterMap carriers, store::Keys keys,
+         metrics::Registry& metrics);
 
   /// POST /v1/channels/{id}/webhooks.
   boost::asio::awaitable<http::Response> channelWebhook(http::Request& req);
+  /// POST /v1/carriers/{id}/callbacks.
+  boost::asio::awaitable<http::Response> carrierCallback(http::Request& req);
 
   /// Normalise + decide for already verified bytes. The answer body is the same JSON a push
   /// gets. With `quarantine_errors` false (quarantine replay) a payload that still does not
@@ -43,9 +46,11 @@ class Ingest {
   boost::asio::awaitable<http::Response> process(store::RedisClient& redis, std::string_view channel_id,
                                                  const adapters::ChannelAdapter& adapter,
                                                  const adapters::InboundMessage& msg,
-                                                 bool quarantine_errors = true);
+                                                 bool quarantine_errors = true,
+                                                 std::string_view kind = "channel");
 
   [[nodiscard]] const adapters::ChannelAdapter* channel(std::string_view id) const;
+  [[nodiscard]] const adapters::ChannelAdapter* carrier(std::string_view id) const;
 
   /// Where pushes that return Normalized::pulls (Lazada) are stored; set once before serving.
   void setPullService(pulls::PullService* pulls) { pulls_ = pulls; }
@@ -56,14 +61,17 @@ class Ingest {
       std::vector<canonical::CanonicalEvent>& events);
   static http::Response errorsResponse(unsigned status, std::string_view state, std::string_view id,
                                        const FieldErrors& errors);
+  boost::asio::awaitable<http::Response> push(http::Request& req, const adapters::ChannelAdapter* adapter,
+                                              std::string_view kind);
   boost::asio::awaitable<http::Response> quarantine(store::RedisClient& redis,
                                                     std::string_view channel_id,
                                                     const adapters::InboundMessage& msg,
-                                                    const FieldErrors& errors);
+                                                    const FieldErrors& errors, std::string_view kind);
   void count(std::string_view channel, std::string_view outcome);
 
   const config::Config& cfg_;
-  std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels_;
+  AdapterMap channels_;
+  AdapterMap carriers_;
   store::Keys keys_;
   metrics::Family<metrics::Counter>& messages_;
   metrics::Family<metrics::Counter>& events_;

@@ -3,6 +3,7 @@
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/metrics.hpp"
 #include "gateway/pipeline/admin.hpp"
+#include "gateway/pipeline/file_ingest.hpp"
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/pipeline/ingest.hpp"
 #include "gateway/pulls/pull_service.hpp"
@@ -17,9 +18,13 @@ namespace {
 class PipelineImpl final : public Pipeline {
  public:
   PipelineImpl(const config::Config& cfg, std::unique_ptr<Ingest> ingest,
-               std::unique_ptr<Forwarder> forwarder, store::Keys keys,
-               std::unique_ptr<pulls::PullService> pulls)
-      : cfg_(cfg), ingest_(std::move(ingest)), forwarder_(std::move(forwarder)), keys_(std::move(keys)),
+               std::unique_ptr<FileIngest> files, std::unique_ptr<Forwarder> forwarder,
+               store::Keys keys, std::unique_ptr<pulls::PullService> pulls)
+      : cfg_(cfg),
+        ingest_(std::move(ingest)),
+        files_(std::move(files)),
+        forwarder_(std::move(forwarder)),
+        keys_(std::move(keys)),
         pulls_(std::move(pulls)) {
     ingest_->setPullService(pulls_.get());
   }
@@ -28,7 +33,12 @@ class PipelineImpl final : public Pipeline {
     Ingest* ingest = ingest_.get();
     router.add({"POST", "/v1/channels/{id}/webhooks", "channel_webhook", http::BodyClass::kWebhook,
                 [ingest](http::Request& req) { return ingest->channelWebhook(req); }});
-    addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_);
+    router.add({"POST", "/v1/carriers/{id}/callbacks", "carrier_callback", http::BodyClass::kWebhook,
+                [ingest](http::Request& req) { return ingest->carrierCallback(req); }});
+    FileIngest* files = files_.get();
+    router.add({"POST", "/v1/channels/{id}/files", "channel_file", http::BodyClass::kFile,
+                [files](http::Request& req) { return files->upload(req); }});
+    addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_, *files_);
     if (pulls_) {
       pulls_->addRoutes(router, cfg_.admin.token);
     }
@@ -65,6 +75,7 @@ class PipelineImpl final : public Pipeline {
  private:
   const config::Config& cfg_;
   std::unique_ptr<Ingest> ingest_;
+  std::unique_ptr<FileIngest> files_;
   std::unique_ptr<Forwarder> forwarder_;
   store::Keys keys_;
   std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
@@ -81,6 +92,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     return fail(ErrorCode::kConfig, keys.error().message, cfg.source_path + ": redis.key_prefix");
   }
   std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels;
+  std::map<std::string, adapters::FileAdapterPtr, std::less<>> file_channels;
   for (const config::EndpointConfig& ch : cfg.channels) {
     if (!ch.mapping.empty()) {
       return fail(ErrorCode::kConfig, "mapping-defined channels are not available in this build",
@@ -93,13 +105,47 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
       e.field = cfg.source_path + ": " + e.field;
       return tl::unexpected(e);
     }
-    channels.emplace(ch.id, std::move(*adapter));
+    if (*adapter) {
+      channels.emplace(ch.id, std::move(*adapter));
+    }
+    if (registry.containsFile(ch.adapter)) {
+      auto file_adapter = registry.createFile(ch.adapter, ctx);
+      if (!file_adapter) {
+        Error e = file_adapter.error();
+        e.field = cfg.source_path + ": " + e.field;
+        return tl::unexpected(e);
+      }
+      file_channels.emplace(ch.id, std::move(*file_adapter));
+    }
+  }
+  std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> carriers;
+  for (const config::EndpointConfig& c : cfg.carriers) {
+    if (!c.mapping.empty()) {
+      return fail(ErrorCode::kConfig, "mapping-defined carriers are not available in this build",
+                  cfg.source_path + ": " + c.settings.keyPath("mapping"));
+    }
+    for (const auto& ch : cfg.channels) {
+      if (ch.id == c.id) {
+        return fail(ErrorCode::kConfig, "a channel already has this id (ids are shared)",
+                    cfg.source_path + ": carriers." + c.id);
+      }
+    }
+    auto adapter = registry.create(c.adapter, adapters::AdapterContext{c.id, c.settings});
+    if (!adapter) {
+      Error e = adapter.error();
+      e.field = cfg.source_path + ": " + e.field;
+      return tl::unexpected(e);
+    }
+    if (*adapter) {
+      carriers.emplace(c.id, std::move(*adapter));
+    }
   }
   auto pulls = pulls::PullService::create(cfg, channels, redis, *keys, metrics);
   if (!pulls) {
     return tl::unexpected(pulls.error());
   }
-  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), *keys, metrics);
+  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), std::move(carriers), *keys, metrics);
+  auto files = std::make_unique<FileIngest>(cfg, std::move(file_channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
   if (cfg.forwarder.enabled) {
     auto f = Forwarder::create(cfg, redis, *keys, metrics);
@@ -109,7 +155,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     forwarder = std::move(*f);
   }
   return std::unique_ptr<Pipeline>(
-      new PipelineImpl(cfg, std::move(ingest), std::move(forwarder), std::move(*keys),
+      new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys),
                        std::move(*pulls)));
 }
 

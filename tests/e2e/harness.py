@@ -176,14 +176,17 @@ class Gateway:
 
     @property
     def port(self):
-        for line in self.logs().splitlines():
+        port = None
+        for line in self.logs().splitlines():  # the last start wins (restarts append)
             try:
                 entry = json.loads(line)
             except ValueError:
                 continue
             if entry.get("msg") == "listening":
-                return int(entry["port"])
-        raise AssertionError("no 'listening' log line:\n" + self.logs())
+                port = int(entry["port"])
+        if port is None:
+            raise AssertionError("no 'listening' log line:\n" + self.logs())
+        return port
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
