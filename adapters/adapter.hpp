@@ -9,6 +9,7 @@
 
 #include "adapters/common/headers.hpp"
 #include "adapters/common/settings.hpp"
+#include "adapters/pull.hpp"
 #include "canonical/error.hpp"
 #include "canonical/event.hpp"
 
@@ -26,9 +27,12 @@ struct InboundMessage {
 ///  - errors non-empty: verified but not normalisable → the gateway quarantines it;
 ///  - ignored non-empty: acknowledged and counted, nothing forwarded (e.g. a topic without an
 ///    order payload); the text says why, e.g. "topic orders/delete carries no order";
+///  - pulls non-empty: the push only names a change; the gateway stores the pulls durably,
+///    answers, and fetches later through the adapter's puller() (events stay empty);
 ///  - otherwise: zero or more events for the pipeline.
 struct Normalized {
   std::vector<canonical::CanonicalEvent> events;
+  std::vector<PullRequest> pulls;
   FieldErrors errors;
   std::string ignored;
   /// Delivery-level id for a first, cheap dedup (Shopify X-Shopify-Event-Id, webhook-id …);
@@ -52,6 +56,9 @@ class ChannelAdapter {
   [[nodiscard]] virtual bool acceptsContentType(std::string_view content_type) const {
     return content_type.find("json") != std::string_view::npos;
   }
+  /// The REST side for channels whose pushes return pulls (Lazada); nullptr for the others.
+  /// Lives as long as the adapter.
+  [[nodiscard]] virtual const ChannelPuller* puller() const { return nullptr; }
 };
 
 using ChannelAdapterPtr = std::shared_ptr<const ChannelAdapter>;

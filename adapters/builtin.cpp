@@ -1,6 +1,7 @@
 #include "adapters/adapter.hpp"
 #include "adapters/amazon/amazon_file_adapter.hpp"
 #include "adapters/canonical_channel/canonical_adapter.hpp"
+#include "adapters/lazada/lazada_adapter.hpp"
 #include "adapters/shopify/shopify_adapter.hpp"
 
 namespace ordergate::adapters {
@@ -10,6 +11,7 @@ namespace ordergate::adapters {
 void registerBuiltinAdapters(AdapterRegistry& registry) {
   registry.add("canonical", canonical_channel::createCanonicalAdapter);
   registry.add("shopify", shopify::createShopifyAdapter);
+  registry.add("lazada", lazada::createLazadaAdapter);
   registry.addFile(std::string(amazon::kFileAdapterName), amazon::createFileAdapter);
 }
 

@@ -222,10 +222,14 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(t.request.body.size()));
+    if (t.request.method == "GET") {
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(t.request.body.size()));
+    }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.header_list);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::onBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
@@ -248,8 +252,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     auto* t = static_cast<Transfer*>(user);
     const std::size_t n = size * count;
     std::string& excerpt = t->response.body_excerpt;
-    if (excerpt.size() < HttpResponse::kBodyExcerptLimit) {
-      excerpt.append(data, std::min(n, HttpResponse::kBodyExcerptLimit - excerpt.size()));
+    const std::size_t limit = t->request.max_response_body;
+    if (excerpt.size() < limit) {
+      excerpt.append(data, std::min(n, limit - excerpt.size()));
     }
     return n;  // the rest is read and dropped, so the connection stays reusable
   }

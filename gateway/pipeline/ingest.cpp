@@ -4,6 +4,7 @@
 #include "gateway/app/worker.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/pipeline/outbox_event.hpp"
+#include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/event_store.hpp"
 #include "gateway/store/quarantine.hpp"
 #include "gateway/store/redis_client.hpp"
@@ -146,6 +147,12 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
     canonical::appendJsonString(r.body, n.ignored);
     r.body += R"(,"events":[]})";
     co_return r;
+  }
+  if (!n.pulls.empty() && pulls_ != nullptr) {
+    // A push that only names a change (Lazada): stored as a fetch job, answered, fetched later.
+    pulls::Accepted accepted = co_await pulls_->accept(redis, channel_id, n, msg.received_at);
+    count(channel_id, accepted.outcome);
+    co_return std::move(accepted.response);
   }
   if (!n.delivery_id.empty()) {
     auto seen = co_await store::deliverySeen(redis, keys_, std::string(channel_id), n.delivery_id);

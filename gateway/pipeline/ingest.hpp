@@ -14,6 +14,9 @@
 namespace ordergate::gateway::store {
 class RedisClient;
 }
+namespace ordergate::gateway::pulls {
+class PullService;
+}
 
 namespace ordergate::gateway::pipeline {
 
@@ -49,6 +52,9 @@ class Ingest {
   [[nodiscard]] const adapters::ChannelAdapter* channel(std::string_view id) const;
   [[nodiscard]] const adapters::ChannelAdapter* carrier(std::string_view id) const;
 
+  /// Where pushes that return Normalized::pulls (Lazada) are stored; set once before serving.
+  void setPullService(pulls::PullService* pulls) { pulls_ = pulls; }
+
  private:
   boost::asio::awaitable<Result<std::vector<EventOutcome>>> decideAll(
       store::RedisClient& redis, std::string_view channel_id,
@@ -70,6 +76,7 @@ class Ingest {
   metrics::Family<metrics::Counter>& messages_;
   metrics::Family<metrics::Counter>& events_;
   metrics::Family<metrics::Histogram>& ack_latency_;
+  pulls::PullService* pulls_ = nullptr;
 };
 
 }  // namespace ordergate::gateway::pipeline

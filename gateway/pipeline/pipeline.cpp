@@ -6,6 +6,7 @@
 #include "gateway/pipeline/file_ingest.hpp"
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/pipeline/ingest.hpp"
+#include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/redis_client.hpp"
 
 namespace ordergate::gateway::pipeline {
@@ -18,12 +19,15 @@ class PipelineImpl final : public Pipeline {
  public:
   PipelineImpl(const config::Config& cfg, std::unique_ptr<Ingest> ingest,
                std::unique_ptr<FileIngest> files, std::unique_ptr<Forwarder> forwarder,
-               store::Keys keys)
+               store::Keys keys, std::unique_ptr<pulls::PullService> pulls)
       : cfg_(cfg),
         ingest_(std::move(ingest)),
         files_(std::move(files)),
         forwarder_(std::move(forwarder)),
-        keys_(std::move(keys)) {}
+        keys_(std::move(keys)),
+        pulls_(std::move(pulls)) {
+    ingest_->setPullService(pulls_.get());
+  }
 
   void addRoutes(http::Router& router) override {
     Ingest* ingest = ingest_.get();
@@ -35,15 +39,24 @@ class PipelineImpl final : public Pipeline {
     router.add({"POST", "/v1/channels/{id}/files", "channel_file", http::BodyClass::kFile,
                 [files](http::Request& req) { return files->upload(req); }});
     addAdminRoutes(router, cfg_.admin.token, keys_, *ingest_, *files_);
+    if (pulls_) {
+      pulls_->addRoutes(router, cfg_.admin.token);
+    }
   }
 
   void start() override {
     if (forwarder_) {
       forwarder_->start();
     }
+    if (pulls_) {
+      pulls_->start();
+    }
   }
 
   void stop() override {
+    if (pulls_) {
+      pulls_->stop();
+    }
     if (forwarder_) {
       forwarder_->stop();
     }
@@ -52,6 +65,10 @@ class PipelineImpl final : public Pipeline {
   std::vector<std::pair<std::string, std::string>> readinessDetails() const override {
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back("forwarder", forwarder_ ? forwarder_->status() : "disabled");
+    if (pulls_) {
+      auto pulls = pulls_->readinessDetails();
+      out.insert(out.end(), pulls.begin(), pulls.end());
+    }
     return out;
   }
 
@@ -61,6 +78,7 @@ class PipelineImpl final : public Pipeline {
   std::unique_ptr<FileIngest> files_;
   std::unique_ptr<Forwarder> forwarder_;
   store::Keys keys_;
+  std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
 };
 
 }  // namespace
@@ -122,6 +140,10 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
       carriers.emplace(c.id, std::move(*adapter));
     }
   }
+  auto pulls = pulls::PullService::create(cfg, channels, redis, *keys, metrics);
+  if (!pulls) {
+    return tl::unexpected(pulls.error());
+  }
   auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), std::move(carriers), *keys, metrics);
   auto files = std::make_unique<FileIngest>(cfg, std::move(file_channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
@@ -133,7 +155,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     forwarder = std::move(*f);
   }
   return std::unique_ptr<Pipeline>(
-      new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys)));
+      new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys),
+                       std::move(*pulls)));
 }
 
 }  // namespace ordergate::gateway::pipeline
