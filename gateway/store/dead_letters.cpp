@@ -1,11 +1,5 @@
 #include "gateway/store/dead_letters.hpp"
 
-// g++ 12 false positive on Asio's coroutine frame allocator (awaitable_frame_base has its own
-// operator new/delete; the warning pairs them with the global ones after inlining).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include <algorithm>
 #include <charconv>
 
