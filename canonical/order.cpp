@@ -1,6 +1,49 @@
 #include "canonical/order.hpp"
 
+#include <array>
+#include <utility>
+
 namespace ordergate::canonical {
+namespace {
+
+// Indexed by the enum's value; the strings are the contract of CANONICAL.md.
+constexpr std::array<std::string_view, 8> kOrderStatusNames = {
+    "pending_payment", "open", "partially_shipped", "shipped",
+    "delivered",       "cancelled", "returned",     "failed",
+};
+
+constexpr std::array<std::string_view, 7> kPaymentStatusNames = {
+    "pending", "authorized", "paid", "partially_refunded", "refunded", "voided", "unknown",
+};
+
+template <class Enum, std::size_t N>
+std::optional<Enum> parseByName(const std::array<std::string_view, N>& names,
+                                std::string_view text) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == text) {
+      return static_cast<Enum>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view toString(OrderStatus s) {
+  return kOrderStatusNames.at(static_cast<std::size_t>(s));
+}
+
+std::string_view toString(PaymentStatus s) {
+  return kPaymentStatusNames.at(static_cast<std::size_t>(s));
+}
+
+std::optional<OrderStatus> parseOrderStatus(std::string_view text) {
+  return parseByName<OrderStatus>(kOrderStatusNames, text);
+}
+
+std::optional<PaymentStatus> parsePaymentStatus(std::string_view text) {
+  return parseByName<PaymentStatus>(kPaymentStatusNames, text);
+}
 
 std::string makeOrderKey(std::string_view channel_id, std::string_view order_id) {
   std::string key;

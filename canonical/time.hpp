@@ -37,6 +37,11 @@ using TimeZone = const date::time_zone*;
 /// Error kInvalidInput naming the text.
 [[nodiscard]] Result<Timestamp> parseTimestamp(std::string_view text, TimeZone zone);
 
+/// Like parseTimestamp but the text must carry its own offset (`Z`, `+08:00`, `+0800`, ` +0800`):
+/// for values whose instant must not depend on configuration (ordering stamps). Error
+/// kInvalidInput naming the text.
+[[nodiscard]] Result<Timestamp> parseTimestampWithOffset(std::string_view text);
+
 /// Epoch seconds or milliseconds (values above 10^11 are taken as milliseconds).
 [[nodiscard]] Timestamp fromEpoch(std::int64_t seconds_or_millis);
 
