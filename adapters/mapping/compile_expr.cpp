@@ -509,6 +509,26 @@ MoneyExprPtr ExprCompiler::money(const SettingNode& node, const std::string& rul
       return amount && factor ? makeMoneyMultiply(std::move(amount), std::move(factor), rule)
                               : nullptr;
     }
+    if (const SettingNode* parts = child(node, "divide")) {
+      onlyKeys(node, rule_path, {"divide", "inexact"});
+      if (parts->kind != Kind::kList || parts->list.size() != 2) {
+        error(*parts, rule_path + ".divide", "expected [amount, integer divisor]");
+        return nullptr;
+      }
+      bool inexact_absent = false;
+      if (const SettingNode* inexact = child(node, "inexact")) {
+        if (inexact->scalar == "absent") {
+          inexact_absent = true;
+        } else if (inexact->scalar != "error") {
+          error(*inexact, rule_path + ".inexact", "expected error or absent");
+        }
+      }
+      auto amount = money(parts->list[0], rule_path + ".divide[0]", rule);
+      auto divisor = text(parts->list[1], rule_path + ".divide[1]", rule);
+      return amount && divisor ? makeMoneyDivide(std::move(amount), std::move(divisor),
+                                                 inexact_absent, rule)
+                               : nullptr;
+    }
     if (const SettingNode* inner = child(node, "negate")) {
       onlyKeys(node, rule_path, {"negate"});
       auto m = money(*inner, rule_path + ".negate", rule);

@@ -209,6 +209,10 @@ enum class CompareOp { kEquals, kNotEquals, kIn, kNotIn, kPrefix, kContains, kEx
                                                       bool subtract, const RuleInfo* rule);
 [[nodiscard]] std::unique_ptr<MoneyExpr> makeMoneyMultiply(MoneyExprPtr amount, ExprPtr factor,
                                                            const RuleInfo* rule);
+/// amount ÷ integer, exact: a remainder is an error, or no value when `inexact_absent`.
+[[nodiscard]] std::unique_ptr<MoneyExpr> makeMoneyDivide(MoneyExprPtr amount, ExprPtr divisor,
+                                                         bool inexact_absent,
+                                                         const RuleInfo* rule);
 [[nodiscard]] std::unique_ptr<MoneyExpr> makeMoneyNegate(MoneyExprPtr inner, const RuleInfo* rule);
 
 /// The source path an expression reads directly (a path, possibly with modifiers), else null.

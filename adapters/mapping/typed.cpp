@@ -532,6 +532,43 @@ class MoneyMultiply final : public MoneyExpr {
   const RuleInfo* rule_;
 };
 
+class MoneyDivide final : public MoneyExpr {
+ public:
+  MoneyDivide(MoneyExprPtr amount, ExprPtr divisor, bool inexact_absent, const RuleInfo* rule)
+      : amount_(std::move(amount)), divisor_(std::move(divisor)),
+        inexact_absent_(inexact_absent), rule_(rule) {}
+
+  std::optional<std::int64_t> eval(EvalContext& ctx, std::string_view currency) const override {
+    const auto amount = amount_->eval(ctx, currency);
+    std::string_view d;
+    if (!amount || !divisor_->one(ctx, d)) {
+      return std::nullopt;
+    }
+    std::int64_t n = 0;
+    const auto r = std::from_chars(d.data(), d.data() + d.size(), n);
+    if (r.ec != std::errc() || r.ptr != d.data() + d.size() || n <= 0) {
+      addError(ctx, *rule_, exprPath(*divisor_), nullptr,
+               "divisor is not a positive integer: " + quote(d));
+      return std::nullopt;
+    }
+    if (*amount % n != 0) {
+      if (!inexact_absent_) {
+        addError(ctx, *rule_, exprPath(*divisor_), nullptr,
+                 std::to_string(*amount) + " minor units do not divide exactly by " +
+                     std::to_string(n) + " (declare inexact: absent to omit the value)");
+      }
+      return std::nullopt;
+    }
+    return *amount / n;
+  }
+
+ private:
+  MoneyExprPtr amount_;
+  ExprPtr divisor_;
+  bool inexact_absent_;
+  const RuleInfo* rule_;
+};
+
 class MoneyNegate final : public MoneyExpr {
  public:
   explicit MoneyNegate(MoneyExprPtr inner) : inner_(std::move(inner)) {}
@@ -735,6 +772,11 @@ std::unique_ptr<MoneyExpr> makeMoneyAdd(std::vector<MoneyExprPtr> parts, bool su
 std::unique_ptr<MoneyExpr> makeMoneyMultiply(MoneyExprPtr amount, ExprPtr factor,
                                              const RuleInfo* rule) {
   return std::make_unique<MoneyMultiply>(std::move(amount), std::move(factor), rule);
+}
+std::unique_ptr<MoneyExpr> makeMoneyDivide(MoneyExprPtr amount, ExprPtr divisor,
+                                           bool inexact_absent, const RuleInfo* rule) {
+  return std::make_unique<MoneyDivide>(std::move(amount), std::move(divisor), inexact_absent,
+                                       rule);
 }
 std::unique_ptr<MoneyExpr> makeMoneyNegate(MoneyExprPtr inner, const RuleInfo*) {
   return std::make_unique<MoneyNegate>(std::move(inner));
