@@ -546,12 +546,19 @@ MoneyExprPtr ExprCompiler::money(const SettingNode& node, const std::string& rul
 void ExprCompiler::timeKeys(const SettingNode& node, const std::string& rule_path, TimeSpec& spec,
                             const RuleInfo* rule) {
   if (const SettingNode* f = child(node, "format")) {
-    bool has_time = false;
-    if (auto why = checkTimeFormat(f->scalar, has_time); why || f->scalar.empty()) {
-      error(*f, rule_path + ".format", why.value_or("empty format"));
+    bool any_time = false;
+    for (const std::string& format : scalars(*f)) {
+      bool has_time = false;
+      if (auto why = checkTimeFormat(format, has_time); why || format.empty()) {
+        error(*f, rule_path + ".format", why.value_or("empty format"));
+      }
+      any_time = any_time || has_time;
+      spec.formats.push_back(format);
     }
-    spec.format = f->scalar;
-    spec.date_only = !has_time;
+    if (spec.formats.empty()) {
+      error(*f, rule_path + ".format", "expected a format or a list of formats");
+    }
+    spec.date_only = !any_time;
   }
   if (const SettingNode* z = child(node, "zone")) {
     if (z->kind == Kind::kScalar) {

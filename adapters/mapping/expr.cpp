@@ -56,7 +56,13 @@ std::string frameDescription(const Frame* f) {
 std::string sourceDescription(const EvalContext& ctx, const RuleInfo& rule, const Path* path,
                               const Node* node) {
   if (path == nullptr || ctx.doc == nullptr) {
-    return rule.source;
+    // A composite expression: name the node it was evaluated at, then the expression.
+    std::string where;
+    if (ctx.doc != nullptr) {
+      where = ctx.current.kind == Node::Kind::kJson ? frameDescription(ctx.frame)
+                                                      : ctx.doc->describe(ctx.current);
+    }
+    return where.empty() ? rule.source : where + ": " + rule.source;
   }
   if (node != nullptr) {
     std::string d = ctx.doc->describe(*node);
@@ -150,7 +156,9 @@ class PathExpr final : public Expr {
 
 class LiteralExpr final : public Expr {
  public:
-  explicit LiteralExpr(std::string value) : value_(std::move(value)) { text = "literal"; }
+  explicit LiteralExpr(std::string value) : value_(std::move(value)) {
+    text = "\"" + value_ + "\"";
+  }
   bool one(EvalContext&, std::string_view& out) const override {
     out = value_;
     return !value_.empty();

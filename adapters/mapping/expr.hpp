@@ -97,12 +97,12 @@ using MoneyExprPtr = std::unique_ptr<const MoneyExpr>;
 /// values without an offset (fixed, named, computed from the payload, or the channel's).
 struct TimeSpec {
   enum class Epoch : std::uint8_t { kNone, kSeconds, kMillis };
-  std::string format;                 ///< empty: RFC 3339 / ISO 8601 forms (canonical parser)
+  std::vector<std::string> formats;   ///< tried in order; empty: RFC 3339 / ISO 8601 forms
   canonical::TimeZone zone = nullptr;  ///< nullptr: the run's zone
   ExprPtr zone_expr;                  ///< an IANA name or "+HH:MM" read from the payload
   std::optional<int> offset_seconds;  ///< fixed offset for values without one
   Epoch epoch = Epoch::kNone;
-  bool date_only = false;  ///< format has no time of day
+  bool date_only = false;  ///< no format has a time of day
 };
 
 /// The type a target field has; decides how its value is converted and checked.

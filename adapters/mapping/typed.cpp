@@ -238,9 +238,14 @@ std::optional<std::string> scanFormat(std::string_view text, std::string_view fo
     }
     f.hour = f.hour % 12 + (f.pm == 1 ? 12 : 0);
   }
-  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 ||
-      f.second > 60) {
-    return "no such date or time";
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (f.year % 4 == 0 && f.year % 100 != 0) || f.year % 400 == 0;
+  if (f.month < 1 || f.month > 12 || f.day < 1 ||
+      f.day > kDays[f.month - 1] + (f.month == 2 && leap ? 1 : 0)) {
+    return "no such date";
+  }
+  if (f.hour > 23 || f.minute > 59 || f.second > 59) {
+    return "time of day out of range";
   }
   return std::nullopt;
 }
@@ -325,20 +330,26 @@ std::optional<Timestamp> timeOf(EvalContext& ctx, const Field& f, std::string_vi
     return Timestamp{std::chrono::milliseconds{
         f.time.epoch == TimeSpec::Epoch::kSeconds ? n * 1000 : n}};
   }
-  if (!f.time.format.empty()) {
+  if (!f.time.formats.empty()) {
     TimeFields fields;
-    if (auto why = scanFormat(v, f.time.format, fields)) {
-      conversionError(ctx, f,
-                      "time " + quote(v) + " does not match format " + quote(f.time.format) +
-                          ": " + *why);
+    std::optional<std::string> why;
+    std::string reasons;
+    for (const std::string& format : f.time.formats) {
+      fields = TimeFields{};
+      why = scanFormat(v, format, fields);
+      if (!why) {
+        break;
+      }
+      reasons += (reasons.empty() ? "" : " or ") + quote(format) + " (" + *why + ")";
+    }
+    if (why) {
+      conversionError(ctx, f, "time " + quote(v) + " does not match format " + reasons);
       return std::nullopt;
     }
     if (f.time.date_only && date_out != nullptr) {
-      auto d = canonical::parseIsoDate([&] {
-        char buf[16];
-        std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", fields.year, fields.month, fields.day);
-        return std::string(buf);
-      }());
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", fields.year, fields.month, fields.day);
+      auto d = canonical::parseIsoDate(buf);
       if (!d) {
         conversionError(ctx, f, d.error().message);
         return std::nullopt;
@@ -623,13 +634,17 @@ std::optional<std::string> checkTimeFormat(std::string_view format, bool& has_ti
 
 Result<Timestamp> parseTimeWith(std::string_view text, const TimeSpec& spec,
                                 canonical::TimeZone zone) {
-  if (!spec.format.empty()) {
+  std::optional<std::string> why;
+  for (const std::string& format : spec.formats) {
     TimeFields f;
-    if (auto why = scanFormat(text, spec.format, f)) {
-      return fail(ErrorCode::kInvalidInput, "time " + quote(text) + " does not match format " +
-                                                quote(spec.format) + ": " + *why);
+    why = scanFormat(text, format, f);
+    if (!why) {
+      return fromFields(f, spec, zone);
     }
-    return fromFields(f, spec, zone);
+  }
+  if (why) {
+    return fail(ErrorCode::kInvalidInput,
+                "time " + quote(text) + " does not match the format(s): " + *why);
   }
   return canonical::parseTimestamp(text, zone);
 }
