@@ -41,7 +41,7 @@ std::string frameDescription(const Frame* f) {
   const std::size_t star = each.find("[*]");
   if (star != std::string::npos) {
     each.replace(star, 3, "[" + std::to_string(f->index) + "]");
-  } else {
+  } else if (f->each->multi) {
     each += "#" + std::to_string(f->index);
   }
   if (!each.empty() && each[0] == '$') {
