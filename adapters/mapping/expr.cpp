@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstring>
 
 #include "adapters/mapping/expr.hpp"
 
@@ -234,6 +235,7 @@ class ConcatExpr final : public Expr {
       : parts_(std::move(parts)), separator_(std::move(separator)) {
     text = "concat(";
     for (std::size_t i = 0; i < parts_.size(); ++i) {
+      literal_.push_back(dynamic_cast<const LiteralExpr*>(parts_[i].get()) != nullptr);
       uses_document = uses_document || parts_[i]->uses_document;
       text += (i ? ", " : "") + parts_[i]->text;
     }
@@ -241,28 +243,38 @@ class ConcatExpr final : public Expr {
   }
 
   bool one(EvalContext& ctx, std::string_view& out) const override {
-    std::string joined;
+    constexpr std::size_t kMaxParts = 16;
+    std::string_view values[kMaxParts];
+    std::size_t count = 0;
+    std::size_t size = 0;
     bool any_source = false;
-    bool first = true;
-    for (const ExprPtr& part : parts_) {
+    for (std::size_t i = 0; i < parts_.size() && count < kMaxParts; ++i) {
       std::string_view v;
-      if (!part->one(ctx, v)) {
+      if (!parts_[i]->one(ctx, v)) {
         continue;
       }
-      if (dynamic_cast<const LiteralExpr*>(part.get()) == nullptr) {
-        any_source = true;
-      }
-      if (!first) {
-        joined += separator_;
-      }
-      joined += v;
-      first = false;
+      any_source = any_source || !literal_[i];
+      size += v.size() + (count != 0 ? separator_.size() : 0);
+      values[count++] = v;
     }
     // A concatenation of literals around nothing is nothing ("T" alone is not a time).
     if (!any_source) {
       return false;
     }
-    out = ctx.arena->store(joined);
+    if (count == 1) {
+      out = values[0];
+      return true;
+    }
+    char* p = ctx.arena->allocate(size);
+    out = std::string_view(p, size);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i != 0) {
+        std::memcpy(p, separator_.data(), separator_.size());
+        p += separator_.size();
+      }
+      std::memcpy(p, values[i].data(), values[i].size());
+      p += values[i].size();
+    }
     return true;
   }
 
@@ -275,6 +287,7 @@ class ConcatExpr final : public Expr {
 
  private:
   std::vector<ExprPtr> parts_;
+  std::vector<bool> literal_;
   std::string separator_;
 };
 

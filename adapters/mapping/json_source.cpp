@@ -1,4 +1,6 @@
+#include <array>
 #include <charconv>
+#include <cstring>
 
 #include "adapters/mapping/source.hpp"
 
@@ -90,9 +92,47 @@ class JsonDocument final : public Document {
     return TextStatus::kValue;
   }
 
+  // Mappings read many fields under the same object (billing.first_name, billing.city, …), and
+  // simdjson's DOM finds a key by a linear scan. A small direct-mapped cache of
+  // (object, path step) → child makes every repeated step a constant-time hit.
+  struct CacheEntry {
+    std::uint32_t key_id = 0xFFFFFFFFu;
+    dom::element object;
+    dom::element child;
+    bool found = false;
+  };
+  static constexpr std::size_t kCacheSize = 64;
+
+  static bool sameElement(const dom::element& a, const dom::element& b) {
+    // An element is a (document, tape index) pair: equal bytes, same value.
+    return std::memcmp(&a, &b, sizeof(dom::element)) == 0;
+  }
+
+  bool lookup(const Path::Step& step, const dom::element& e, dom::element& child) const {
+    std::uint64_t bits[sizeof(dom::element) / sizeof(std::uint64_t)];
+    std::memcpy(bits, &e, sizeof(bits));
+    const std::uint64_t h =
+        (bits[sizeof(bits) / sizeof(bits[0]) - 1] * 0x9E3779B97F4A7C15ull) ^ (step.key_id * 0x85EBCA6Bu);
+    CacheEntry& slot = cache_[(h >> 32) % kCacheSize];
+    if (slot.key_id == step.key_id && sameElement(slot.object, e)) {
+      child = slot.child;
+      return slot.found;
+    }
+    dom::object object;
+    bool found = false;
+    if (e.get(object) == simdjson::SUCCESS) {
+      found = object.at_key(step.key).get(child) == simdjson::SUCCESS;
+    }
+    slot.key_id = step.key_id;
+    slot.object = e;
+    slot.child = child;
+    slot.found = found;
+    return found;
+  }
+
   // Depth-first walk; collects into `all` or stops at the first match into `first`.
-  static bool walk(const Path& path, std::size_t i, dom::element e, std::vector<Node>* all,
-                   Node* first) {
+  bool walk(const Path& path, std::size_t i, dom::element e, std::vector<Node>* all,
+            Node* first) const {
     if (i == path.steps.size()) {
       Node n;
       n.kind = Node::Kind::kJson;
@@ -107,12 +147,8 @@ class JsonDocument final : public Document {
     const Path::Step& step = path.steps[i];
     switch (step.kind) {
       case Path::Step::Kind::kKey: {
-        dom::object object;
-        if (e.get(object) != simdjson::SUCCESS) {
-          return false;
-        }
         dom::element child;
-        if (object.at_key(step.key).get(child) != simdjson::SUCCESS) {
+        if (!lookup(step, e, child)) {
           return false;
         }
         return walk(path, i + 1, child, all, first);
@@ -156,6 +192,7 @@ class JsonDocument final : public Document {
   }
 
   Node root_;
+  mutable std::array<CacheEntry, kCacheSize> cache_{};
 };
 
 }  // namespace

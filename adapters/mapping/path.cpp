@@ -26,7 +26,17 @@ bool readQuoted(std::string_view text, std::size_t& i, std::string& key) {
   return true;
 }
 
-Result<Path> compileJsonPath(std::string_view text) {
+std::uint32_t intern(ColumnList& names, const std::string& key) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == key) {
+      return static_cast<std::uint32_t>(i);
+    }
+  }
+  names.push_back(key);
+  return static_cast<std::uint32_t>(names.size() - 1);
+}
+
+Result<Path> compileJsonPath(std::string_view text, ColumnList& keys) {
   Path path;
   path.text = std::string(text);
   std::size_t i = 0;
@@ -103,6 +113,11 @@ Result<Path> compileJsonPath(std::string_view text) {
     need_separator = true;
   }
   path.self = path.steps.empty();
+  for (Path::Step& step : path.steps) {
+    if (step.kind == Path::Step::Kind::kKey) {
+      step.key_id = intern(keys, step.key);
+    }
+  }
   return path;
 }
 
@@ -174,7 +189,7 @@ Result<Path> compileColumn(std::string_view text, ColumnList& columns) {
 Result<Path> compilePath(SourceFormat format, std::string_view text, ColumnList& columns) {
   switch (format) {
     case SourceFormat::kJson:
-      return compileJsonPath(text);
+      return compileJsonPath(text, columns);
     case SourceFormat::kXml:
       return compileXPath(text);
     case SourceFormat::kCsv:

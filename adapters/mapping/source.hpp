@@ -46,7 +46,8 @@ struct Path {
     enum class Kind : std::uint8_t { kKey, kIndex, kWildcard };
     Kind kind = Kind::kKey;
     std::string key;
-    std::int64_t index = 0;  ///< negative counts from the end
+    std::uint32_t key_id = 0;  ///< interned key: equal keys of a plan have equal ids
+    std::int64_t index = 0;    ///< negative counts from the end
   };
   Origin origin = Origin::kCurrent;
   std::vector<Step> steps;
@@ -57,8 +58,9 @@ struct Path {
   std::string text;    ///< as written in the mapping
 };
 
-/// Column names referenced by a plan; a column path holds an index into this list, resolved to
-/// a position in each file's header row once per file.
+/// Names referenced by a plan: for text formats the columns (a column path holds an index into
+/// this list, resolved to a position in each file's header row once per file); for JSON the
+/// interned object keys (Step::key_id).
 using ColumnList = std::vector<std::string>;
 
 /// Compiles `text` for `format`. JSON: `$.a.b[0][*]."key.with.dots"["x y"]`, relative `a.b`,
