@@ -123,7 +123,9 @@ class PathExpr final : public Expr {
       }
       return;
     }
-    std::vector<Node> nodes;
+    // Reading text never evaluates another expression, so one scratch list per thread is safe.
+    thread_local std::vector<Node> nodes;
+    nodes.clear();
     ctx.doc->select(path_, base, nodes);
     for (const Node& n : nodes) {
       std::string_view v;
@@ -396,21 +398,31 @@ class JoinExpr final : public Expr {
     text = inner_->text;
   }
   bool one(EvalContext& ctx, std::string_view& out) const override {
-    std::vector<std::string_view> values;
+    std::vector<std::string_view>& values = scratch(ctx);
+    const std::size_t start = values.size();
     inner_->all(ctx, values);
-    if (values.empty()) {
+    const std::size_t count = values.size() - start;
+    if (count == 0) {
       return false;
     }
-    std::string joined;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i != 0) {
-        joined += separator_;
-      }
-      joined += values[i];
+    std::size_t size = separator_.size() * (count - 1);
+    for (std::size_t i = start; i < values.size(); ++i) {
+      size += values[i].size();
     }
-    out = ctx.arena->store(joined);
+    char* p = ctx.arena->allocate(size);
+    out = std::string_view(p, size);
+    for (std::size_t i = start; i < values.size(); ++i) {
+      if (i != start) {
+        std::memcpy(p, separator_.data(), separator_.size());
+        p += separator_.size();
+      }
+      std::memcpy(p, values[i].data(), values[i].size());
+      p += values[i].size();
+    }
+    values.resize(start);
     return true;
   }
+
   void all(EvalContext& ctx, std::vector<std::string_view>& out) const override {
     std::string_view v;
     if (one(ctx, v)) {
@@ -688,6 +700,14 @@ class LogicCondition final : public Condition {
 };
 
 }  // namespace
+
+std::vector<std::string_view>& scratch(EvalContext& ctx) {
+  (void)ctx;
+  // A stack shared by nested evaluations: each user appends after the current end and
+  // truncates back when done.
+  thread_local std::vector<std::string_view> values;
+  return values;
+}
 
 const Node& originNode(const EvalContext& ctx, const Path& path) {
   switch (path.origin) {

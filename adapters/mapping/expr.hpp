@@ -218,6 +218,10 @@ enum class CompareOp { kEquals, kNotEquals, kIn, kNotIn, kPrefix, kContains, kEx
 /// The source path an expression reads directly (a path, possibly with modifiers), else null.
 [[nodiscard]] const Path* exprPath(const Expr& e);
 
+/// Per-thread value stack for evaluations that gather several values: append after the current
+/// end, read your part, then truncate back to where you started.
+[[nodiscard]] std::vector<std::string_view>& scratch(EvalContext& ctx);
+
 /// Resolves a path's origin in the current context.
 [[nodiscard]] const Node& originNode(const EvalContext& ctx, const Path& path);
 

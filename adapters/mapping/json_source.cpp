@@ -9,6 +9,29 @@ namespace {
 
 namespace dom = simdjson::dom;
 
+// Mappings read many fields under the same object (billing.first_name, billing.city, …), and
+// simdjson's DOM finds a key by a linear scan. A direct-mapped cache of (object, interned key)
+// → child makes every repeated step a constant-time hit. One per thread, reused across
+// documents: a generation number invalidates it without clearing.
+struct CacheEntry {
+  std::uint32_t generation = 0;
+  std::uint32_t key_id = 0;
+  dom::element object;
+  dom::element child;
+  bool found = false;
+};
+constexpr std::size_t kCacheSize = 256;
+
+struct LookupCache {
+  std::array<CacheEntry, kCacheSize> entries{};
+  std::uint32_t generation = 0;
+};
+
+LookupCache& threadCache() {
+  thread_local LookupCache cache;
+  return cache;
+}
+
 // One parser per thread: its buffers are reused, so parsing stops allocating once warm.
 dom::parser& threadParser() {
   thread_local dom::parser parser;
@@ -17,9 +40,14 @@ dom::parser& threadParser() {
 
 class JsonDocument final : public Document {
  public:
-  explicit JsonDocument(dom::element root) {
+  explicit JsonDocument(dom::element root) : cache_(threadCache()) {
     root_.kind = Node::Kind::kJson;
     root_.json = root;
+    if (++cache_.generation == 0) {  // wrapped: really clear once every 2^32 documents
+      cache_.entries.fill(CacheEntry{});
+      cache_.generation = 1;
+    }
+    generation_ = cache_.generation;
   }
 
   Node root() const override { return root_; }
@@ -92,17 +120,6 @@ class JsonDocument final : public Document {
     return TextStatus::kValue;
   }
 
-  // Mappings read many fields under the same object (billing.first_name, billing.city, …), and
-  // simdjson's DOM finds a key by a linear scan. A small direct-mapped cache of
-  // (object, path step) → child makes every repeated step a constant-time hit.
-  struct CacheEntry {
-    std::uint32_t key_id = 0xFFFFFFFFu;
-    dom::element object;
-    dom::element child;
-    bool found = false;
-  };
-  static constexpr std::size_t kCacheSize = 64;
-
   static bool sameElement(const dom::element& a, const dom::element& b) {
     // An element is a (document, tape index) pair: equal bytes, same value.
     return std::memcmp(&a, &b, sizeof(dom::element)) == 0;
@@ -111,10 +128,14 @@ class JsonDocument final : public Document {
   bool lookup(const Path::Step& step, const dom::element& e, dom::element& child) const {
     std::uint64_t bits[sizeof(dom::element) / sizeof(std::uint64_t)];
     std::memcpy(bits, &e, sizeof(bits));
+    // Fibonacci hashing of (tape index, key id): the top 8 bits pick the slot.
     const std::uint64_t h =
-        (bits[sizeof(bits) / sizeof(bits[0]) - 1] * 0x9E3779B97F4A7C15ull) ^ (step.key_id * 0x85EBCA6Bu);
-    CacheEntry& slot = cache_[(h >> 32) % kCacheSize];
-    if (slot.key_id == step.key_id && sameElement(slot.object, e)) {
+        (bits[sizeof(bits) / sizeof(bits[0]) - 1] ^ (std::uint64_t{step.key_id} << 40)) *
+        0x9E3779B97F4A7C15ull;
+    static_assert(kCacheSize == 256);
+    CacheEntry& slot = cache_.entries[h >> 56];
+    if (slot.generation == generation_ && slot.key_id == step.key_id &&
+        sameElement(slot.object, e)) {
       child = slot.child;
       return slot.found;
     }
@@ -123,6 +144,7 @@ class JsonDocument final : public Document {
     if (e.get(object) == simdjson::SUCCESS) {
       found = object.at_key(step.key).get(child) == simdjson::SUCCESS;
     }
+    slot.generation = generation_;
     slot.key_id = step.key_id;
     slot.object = e;
     slot.child = child;
@@ -192,7 +214,8 @@ class JsonDocument final : public Document {
   }
 
   Node root_;
-  mutable std::array<CacheEntry, kCacheSize> cache_{};
+  LookupCache& cache_;
+  std::uint32_t generation_ = 0;
 };
 
 }  // namespace

@@ -134,7 +134,7 @@ int runMappingTest(const SettingNode& mapping_tree, const std::string& mapping_f
   if (!result.ignored.empty()) {
     err = "ignored: " + result.ignored + "\n";
   }
-  out = "[";
+  out.push_back('[');  // not out = "[": GCC 12 false -Wrestrict (PR 105329)
   for (std::size_t i = 0; i < result.events.size(); ++i) {
     const canonical::CanonicalEvent& e = result.events[i];
     out += i == 0 ? "\n  {" : ",\n  {";

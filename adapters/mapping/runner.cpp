@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "adapters/mapping/plan.hpp"
@@ -12,7 +13,10 @@ using canonical::Timestamp;
 struct Scratch {
   Arena arena;
   std::string decoded;
-  std::vector<Node> nodes;
+  std::vector<Node> records;
+  std::vector<Node> members;
+  std::vector<Node> children;
+  std::vector<std::size_t> order;  // record indexes, grouped
 };
 
 Scratch& threadScratch() {
@@ -197,7 +201,8 @@ class Runner {
     if (plan_.event.delivery_id.present()) {
       (void)evalString(ctx_, plan_.event.delivery_id, out_.delivery_id);
     }
-    std::vector<Node> records;
+    std::vector<Node>& records = scratch.records;
+    records.clear();
     if (isTextFormat(plan_.format)) {
       doc_->allRows(records);
     } else if (plan_.has_each) {
@@ -205,14 +210,16 @@ class Runner {
     } else {
       records.push_back(ctx_.root);
     }
-    for (const Group& g : group(records)) {
+    members_ = &scratch.members;
+    children_ = &scratch.children;
+    for (const Group& g : group(records, scratch.order)) {
       const std::size_t errors_before = out_.errors.size();
       ctx_.record = ctx_.current = records[g.first];
       Frame frame{plan_.has_each ? &plan_.each : nullptr, g.first, nullptr};
       ctx_.frame = &frame;
-      members_.clear();
-      for (std::size_t i : g.members) {
-        members_.push_back(records[i]);
+      members_->clear();
+      for (std::size_t k = g.begin; k < g.end; ++k) {
+        members_->push_back(records[scratch.order[k]]);
       }
       if (plan_.kind == MappingKind::kChannel) {
         buildOrder(frame, errors_before);
@@ -226,9 +233,11 @@ class Runner {
   }
 
  private:
+  // A group's record indexes are order[begin, end).
   struct Group {
     std::size_t first = 0;
-    std::vector<std::size_t> members;
+    std::size_t begin = 0;
+    std::size_t end = 0;
   };
 
   bool ignored(bool with_document) {
@@ -241,16 +250,20 @@ class Runner {
     return false;
   }
 
-  std::vector<Group> group(const std::vector<Node>& records) {
+  std::vector<Group> group(const std::vector<Node>& records, std::vector<std::size_t>& order) {
     std::vector<Group> groups;
+    order.clear();
     if (!plan_.group_by.present()) {
       groups.reserve(records.size());
       for (std::size_t i = 0; i < records.size(); ++i) {
-        groups.push_back(Group{i, {i}});
+        order.push_back(i);
+        groups.push_back(Group{i, i, i + 1});
       }
       return groups;
     }
     std::unordered_map<std::string_view, std::size_t> index;
+    std::vector<std::size_t> group_of(records.size(), SIZE_MAX);
+    std::vector<std::size_t> counts;
     for (std::size_t i = 0; i < records.size(); ++i) {
       ctx_.record = ctx_.current = records[i];
       Frame frame{plan_.has_each ? &plan_.each : nullptr, i, nullptr};
@@ -263,18 +276,31 @@ class Runner {
       }
       const auto [it, inserted] = index.emplace(key, groups.size());
       if (inserted) {
-        groups.push_back(Group{i, {}});
+        groups.push_back(Group{i, 0, 0});
+        counts.push_back(0);
       }
-      groups[it->second].members.push_back(i);
+      group_of[i] = it->second;
+      ++counts[it->second];
     }
     ctx_.frame = nullptr;
+    std::size_t offset = 0;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      groups[g].begin = groups[g].end = offset;
+      offset += counts[g];
+    }
+    order.resize(offset);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (group_of[i] != SIZE_MAX) {
+        order[groups[group_of[i]].end++] = i;
+      }
+    }
     return groups;
   }
 
   // Nodes `each` selects under every member of the group (the members themselves when absent).
   void children(bool has_each, const Path& each, std::vector<Node>& out) {
     out.clear();
-    for (const Node& m : members_) {
+    for (const Node& m : *members_) {
       if (!has_each || each.self) {
         out.push_back(m);
         continue;
@@ -290,7 +316,7 @@ class Runner {
     source.delivery_id = out_.delivery_id;
     source.topic = str(ctx_, plan_.event.topic);
     if (isTextFormat(plan_.format)) {
-      for (const Node& m : members_) {
+      for (const Node& m : *members_) {
         source.line += (source.line.empty() ? "" : ",") + std::to_string(doc_->lineOf(m));
       }
     }
@@ -387,7 +413,7 @@ class Runner {
 
   void buildLines(canonical::Order& o, const Frame& record_frame) {
     const LinePlan& p = plan_.order.lines;
-    std::vector<Node> nodes;
+    std::vector<Node>& nodes = *children_;
     children(p.has_each, p.each, nodes);
     o.lines.reserve(nodes.size());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -432,7 +458,7 @@ class Runner {
     if (p.estimated_delivery.present()) {
       (void)evalDateOrTime(ctx_, p.estimated_delivery, t.estimated_delivery);
     }
-    std::vector<Node> nodes;
+    std::vector<Node>& nodes = *children_;
     children(true, p.events_each, nodes);
     t.events.reserve(nodes.size());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -517,7 +543,8 @@ class Runner {
   Normalized& out_;
   EvalContext ctx_;
   const Document* doc_ = nullptr;
-  std::vector<Node> members_;
+  std::vector<Node>* members_ = nullptr;
+  std::vector<Node>* children_ = nullptr;
 };
 
 }  // namespace

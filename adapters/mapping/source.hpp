@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,13 +30,26 @@ enum class Encoding { kUtf8, kWindows1252, kLatin1, kOther };
 /// delimited file. Cheap to copy; valid while its Document lives.
 struct Node {
   enum class Kind : std::uint8_t { kNone, kJson, kXml, kRow };
+  static constexpr std::uint32_t kNoColumn = 0xFFFFFFFFu;
   Kind kind = Kind::kNone;
-  simdjson::dom::element json;
-  pugi::xpath_node xml;
   std::uint32_t row = 0;
   std::uint32_t column = kNoColumn;  ///< a cell of `row`, or the whole row
-  static constexpr std::uint32_t kNoColumn = 0xFFFFFFFFu;
+  simdjson::dom::element json;
+  /// A pugi::xpath_node, kept as bytes: its constructors live in libpugixml and building a
+  /// Node sits on the hot path of every JSON lookup. Use xml() / setXml().
+  alignas(8) unsigned char xml_bytes[2 * sizeof(void*)] = {};
+
+  [[nodiscard]] pugi::xpath_node xml() const {
+    pugi::xpath_node x;
+    std::memcpy(static_cast<void*>(&x), xml_bytes, sizeof(xml_bytes));
+    return x;
+  }
+  void setXml(const pugi::xpath_node& x) {
+    std::memcpy(xml_bytes, static_cast<const void*>(&x), sizeof(xml_bytes));
+  }
 };
+static_assert(sizeof(pugi::xpath_node) == 2 * sizeof(void*) &&
+              std::is_trivially_copyable_v<pugi::xpath_node>);
 
 /// A compiled source path. Which members are used depends on the format:
 /// JSON → steps, XML → xpath, delimited text → column (an index into the plan's column list).

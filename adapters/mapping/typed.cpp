@@ -404,21 +404,25 @@ class MoneyLeaf final : public MoneyExpr {
       }
       return parse(ctx, v, currency);
     }
-    std::vector<std::string_view> values;
+    std::vector<std::string_view>& values = scratch(ctx);
+    const std::size_t start = values.size();
     text_->all(ctx, values);
     std::optional<std::int64_t> total;
-    for (std::string_view v : values) {
-      const auto amount = parse(ctx, v, currency);
-      if (!amount) {
-        return std::nullopt;
-      }
+    for (std::size_t i = start; i < values.size(); ++i) {
+      const auto amount = parse(ctx, values[i], currency);
       std::int64_t next = 0;
+      if (!amount) {
+        total.reset();
+        break;
+      }
       if (!checkedAdd(total.value_or(0), *amount, next)) {
         addError(ctx, *rule_, exprPath(*text_), nullptr, "sum overflows");
-        return std::nullopt;
+        total.reset();
+        break;
       }
       total = next;
     }
+    values.resize(start);
     return total;
   }
 

@@ -20,7 +20,7 @@ class XmlDocument final : public Document {
   Node root() const override {
     Node n;
     n.kind = Node::Kind::kXml;
-    n.xml = pugi::xpath_node(doc_);
+    n.setXml(pugi::xpath_node(doc_));
     return n;
   }
 
@@ -28,7 +28,7 @@ class XmlDocument final : public Document {
     if (base.kind != Node::Kind::kXml || !path.xpath) {
       return;
     }
-    pugi::xml_node context = base.xml.node();
+    pugi::xml_node context = base.xml().node();
     if (path.origin == Path::Origin::kRoot) {
       context = doc_;
     }
@@ -41,7 +41,7 @@ class XmlDocument final : public Document {
       for (const pugi::xpath_node& x : set) {
         Node n;
         n.kind = Node::Kind::kXml;
-        n.xml = x;
+        n.setXml(x);
         out.push_back(n);
       }
     } catch (const std::exception&) {
@@ -52,7 +52,7 @@ class XmlDocument final : public Document {
     if (base.kind != Node::Kind::kXml || !path.xpath) {
       return false;
     }
-    pugi::xml_node context = base.xml.node();
+    pugi::xml_node context = base.xml().node();
     if (path.origin == Path::Origin::kRoot) {
       context = doc_;
     }
@@ -65,7 +65,7 @@ class XmlDocument final : public Document {
         return false;
       }
       out.kind = Node::Kind::kXml;
-      out.xml = x;
+      out.setXml(x);
       return true;
     } catch (const std::exception&) {
       return false;
@@ -76,10 +76,11 @@ class XmlDocument final : public Document {
     if (node.kind != Node::Kind::kXml) {
       return TextStatus::kAbsent;
     }
-    if (node.xml.attribute()) {
-      out = node.xml.attribute().value();
+    const pugi::xpath_node x = node.xml();
+    if (x.attribute()) {
+      out = x.attribute().value();
     } else {
-      const pugi::xml_node n = node.xml.node();
+      const pugi::xml_node n = x.node();
       if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
         out = n.value();
       } else if (n.first_child() && n.first_child().type() == pugi::node_element) {
@@ -96,10 +97,11 @@ class XmlDocument final : public Document {
       return {};
     }
     std::string path;
-    pugi::xml_node n = node.xml.node();
-    if (node.xml.attribute()) {
-      path = "/@" + std::string(node.xml.attribute().name());
-      n = node.xml.parent();
+    const pugi::xpath_node x = node.xml();
+    pugi::xml_node n = x.node();
+    if (x.attribute()) {
+      path = "/@" + std::string(x.attribute().name());
+      n = x.parent();
     }
     for (; n && n.type() == pugi::node_element; n = n.parent()) {
       std::size_t index = 1;
