@@ -63,7 +63,25 @@ class JsonDocument final : public Document {
     if (base.kind != Node::Kind::kJson) {
       return false;
     }
-    return walk(path, 0, base.json, nullptr, &out);
+    if (path.multi) {
+      return walk(path, 0, base.json, nullptr, &out);
+    }
+    // Keys and indexes only: a plain loop.
+    dom::element e = base.json;
+    for (const Path::Step& step : path.steps) {
+      dom::element child;
+      if (step.kind == Path::Step::Kind::kKey) {
+        if (!lookup(step, e, child)) {
+          return false;
+        }
+      } else if (!index(step, e, child)) {
+        return false;
+      }
+      e = child;
+    }
+    out.kind = Node::Kind::kJson;
+    out.json = e;
+    return true;
   }
 
   TextStatus text(const Node& node, Arena& arena, std::string_view& out) const override {
@@ -152,6 +170,19 @@ class JsonDocument final : public Document {
     return found;
   }
 
+  static bool index(const Path::Step& step, const dom::element& e, dom::element& child) {
+    dom::array array;
+    if (e.get(array) != simdjson::SUCCESS) {
+      return false;
+    }
+    const auto size = static_cast<std::int64_t>(array.size());
+    const std::int64_t i = step.index < 0 ? size + step.index : step.index;
+    if (i < 0 || i >= size) {
+      return false;
+    }
+    return array.at(static_cast<std::size_t>(i)).get(child) == simdjson::SUCCESS;
+  }
+
   // Depth-first walk; collects into `all` or stops at the first match into `first`.
   bool walk(const Path& path, std::size_t i, dom::element e, std::vector<Node>* all,
             Node* first) const {
@@ -176,17 +207,8 @@ class JsonDocument final : public Document {
         return walk(path, i + 1, child, all, first);
       }
       case Path::Step::Kind::kIndex: {
-        dom::array array;
-        if (e.get(array) != simdjson::SUCCESS) {
-          return false;
-        }
-        const auto size = static_cast<std::int64_t>(array.size());
-        const std::int64_t index = step.index < 0 ? size + step.index : step.index;
-        if (index < 0 || index >= size) {
-          return false;
-        }
         dom::element child;
-        if (array.at(static_cast<std::size_t>(index)).get(child) != simdjson::SUCCESS) {
+        if (!index(step, e, child)) {
           return false;
         }
         return walk(path, i + 1, child, all, first);
