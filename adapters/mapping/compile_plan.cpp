@@ -257,6 +257,9 @@ class PlanCompiler {
       }
     }
     c_.field(child(&node, "group_by"), p + ".group_by", FieldType::kString, plan_.group_by);
+    if (const SettingNode* skip = child(&node, "skip_when")) {
+      plan_.skip_when = c_.condition(*skip, p + ".skip_when", c_.rule(*skip, p + ".skip_when"));
+    }
   }
 
   void address(const SettingNode* node, const std::string& p, AddressPlan& a) {
@@ -282,7 +285,7 @@ class PlanCompiler {
       c_.error(root, "order", "required for kind: channel");
       return;
     }
-    if (!c_.onlyKeys(*node, "order", {"each", "group_by", "channel", "status", "payment_status",
+    if (!c_.onlyKeys(*node, "order", {"each", "group_by", "skip_when", "channel", "status", "payment_status",
                                       "placed_at", "updated_at", "currency", "taxes_included",
                                       "test", "totals", "customer", "ship_to", "bill_to",
                                       "shipping", "lines"})) {
@@ -404,7 +407,7 @@ class PlanCompiler {
       c_.error(root, "tracking", "required for kind: carrier");
       return;
     }
-    if (!c_.onlyKeys(*node, "tracking", {"each", "group_by", "tracking_number", "order_key",
+    if (!c_.onlyKeys(*node, "tracking", {"each", "group_by", "skip_when", "tracking_number", "order_key",
                                          "estimated_delivery", "events"})) {
       return;
     }
@@ -455,13 +458,17 @@ class PlanCompiler {
         out.sub_status = sub->scalar;
       }
     }
+    if (status != nullptr && status->scalar == "keep") {
+      out.keep = true;
+      return true;
+    }
     const auto parsed = status ? canonical::parseTrackingStatus(status->scalar) : std::nullopt;
     if (!parsed) {
       c_.error(status ? *status : node, p,
                "\"" + (status ? status->scalar : std::string()) +
                    "\" is not a canonical tracking status (label_created, in_transit, "
                    "out_for_delivery, available_for_pickup, delivered, attempt_failed, "
-                   "exception, returned_to_sender, cancelled, unknown)");
+                   "exception, returned_to_sender, cancelled, unknown) or keep");
       return false;
     }
     out.status = *parsed;

@@ -135,6 +135,16 @@ class PathExpr final : public Expr {
     }
   }
 
+  bool exists(EvalContext& ctx) const override {
+    const Node& base = originNode(ctx, path_);
+    Node node = base;
+    if (!path_.self && !ctx.doc->selectFirst(path_, base, node)) {
+      return false;
+    }
+    std::string_view v;
+    return ctx.doc->text(node, *ctx.arena, v) != TextStatus::kAbsent;
+  }
+
   const Path& path() const { return path_; }
 
  private:
@@ -604,11 +614,14 @@ class CompareCondition final : public Condition {
   }
 
   bool test(EvalContext& ctx) const override {
+    if (op_ == CompareOp::kExists) {
+      return value_->exists(ctx) == (operands_.empty() || operands_[0] != "false");
+    }
     std::string_view v;
     const bool have = value_->one(ctx, v);
     switch (op_) {
       case CompareOp::kExists:
-        return have == (operands_.empty() || operands_[0] != "false");
+        break;
       case CompareOp::kEquals:
       case CompareOp::kIn:
         return have && matchesAny(v);

@@ -65,6 +65,11 @@ class Expr {
   virtual bool one(EvalContext& ctx, std::string_view& out) const = 0;
   /// Every value (paths with [*] or XPath node sets give several), appended to `out`.
   virtual void all(EvalContext& ctx, std::vector<std::string_view>& out) const = 0;
+  /// Whether there is something there: a value, or (for a path) an object, list or element.
+  [[nodiscard]] virtual bool exists(EvalContext& ctx) const {
+    std::string_view v;
+    return one(ctx, v);
+  }
 
   bool uses_document = false;  ///< false: only headers, settings and literals
   std::string text;            ///< description for error messages

@@ -78,6 +78,7 @@ struct TrackingPlan {
 struct StatusOutcome {
   canonical::TrackingStatus status = canonical::TrackingStatus::kUnknown;
   std::string sub_status;
+  bool keep = false;  ///< informational: the status of the previous (older) event carries on
 };
 
 struct StatusRule {
@@ -116,6 +117,7 @@ class MappingPlan {
   bool has_each = false;
   Path each;
   Field group_by;
+  ConditionPtr skip_when;  ///< records (groups) it holds for are left out
   EventPlan event;
   OrderPlan order;
   TrackingPlan tracking;

@@ -221,6 +221,9 @@ class Runner {
       for (std::size_t k = g.begin; k < g.end; ++k) {
         members_->push_back(records[scratch.order[k]]);
       }
+      if (plan_.skip_when && plan_.skip_when->test(ctx_)) {
+        continue;
+      }
       if (plan_.kind == MappingKind::kChannel) {
         buildOrder(frame, errors_before);
       } else {
@@ -461,6 +464,7 @@ class Runner {
     std::vector<Node>& nodes = *children_;
     children(true, p.events_each, nodes);
     t.events.reserve(nodes.size());
+    keep_.assign(nodes.size(), false);
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       Frame frame{p.events_each.self ? nullptr : &p.events_each, i, &record_frame};
       ctx_.current = nodes[i];
@@ -486,19 +490,36 @@ class Runner {
       }
       StatusOutcome outcome = resolveStatus(plan_.status, ctx_, key);
       e.status = outcome.status;
+      keep_[i] = outcome.keep;
       e.sub_status = !outcome.sub_status.empty() ? std::move(outcome.sub_status)
                                                  : str(ctx_, p.sub_status);
     }
     ctx_.current = ctx_.record;
     ctx_.frame = &record_frame;
     // Oldest first; on equal times the more final status sorts later, so it is the current one.
-    std::stable_sort(t.events.begin(), t.events.end(),
-                     [](const canonical::TrackingEvent& a, const canonical::TrackingEvent& b) {
-                       if (a.occurred_at != b.occurred_at) {
-                         return a.occurred_at < b.occurred_at;
-                       }
-                       return rank(a.status) < rank(b.status);
-                     });
+    // Informational events ("keep") then take the status of the event before them.
+    std::vector<std::size_t> order(t.events.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const canonical::TrackingEvent& x = t.events[a];
+      const canonical::TrackingEvent& y = t.events[b];
+      if (x.occurred_at != y.occurred_at) {
+        return x.occurred_at < y.occurred_at;
+      }
+      return rank(x.status) < rank(y.status);
+    });
+    std::vector<canonical::TrackingEvent> sorted;
+    sorted.reserve(order.size());
+    for (std::size_t i : order) {
+      sorted.push_back(std::move(t.events[i]));
+      if (keep_[i]) {
+        sorted.back().status = sorted.size() > 1 ? sorted[sorted.size() - 2].status
+                                                 : canonical::TrackingStatus::kUnknown;
+      }
+    }
+    t.events = std::move(sorted);
     if (!t.events.empty()) {
       const canonical::TrackingEvent& latest = t.events.back();
       t.status = latest.status;
@@ -544,6 +565,7 @@ class Runner {
   EvalContext ctx_;
   const Document* doc_ = nullptr;
   std::vector<Node>* members_ = nullptr;
+  std::vector<bool> keep_;
   std::vector<Node>* children_ = nullptr;
 };
 
