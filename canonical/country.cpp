@@ -14,7 +14,7 @@ namespace {
 std::string_view foldLatin1(unsigned char second) {
   // Indexed by U+00C0..U+00DF; lower-case letters are 0x20 above their capitals.
   static constexpr std::string_view kBase[32] = {
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
       "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss"};
   if (second >= 0xA0) {
     second = static_cast<unsigned char>(second - 0x20);

@@ -7,8 +7,8 @@
 namespace ordergate::canonical {
 namespace {
 
-constexpr std::array<std::string_view, 4> kEventTypeNames = {
-    "order.created", "order.updated", "order.cancelled", "tracking.updated"};
+constexpr std::array<std::string_view, 4> kEventTypeNames = {"order.created", "order.updated",
+                                                             "order.cancelled", "tracking.updated"};
 
 constexpr std::size_t kVersionDigits = 20;  // enough for any uint64
 

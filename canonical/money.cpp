@@ -9,8 +9,8 @@
 namespace ordergate::canonical {
 namespace {
 
-constexpr std::uint64_t kMaxMagnitude = static_cast<std::uint64_t>(
-    std::numeric_limits<MinorUnits>::max());
+constexpr std::uint64_t kMaxMagnitude =
+    static_cast<std::uint64_t>(std::numeric_limits<MinorUnits>::max());
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -41,9 +41,9 @@ bool pushDigit(std::uint64_t& magnitude, int digit) {
 
 std::optional<int> currencyExponent(std::string_view code) {
   const auto table = currencyTable();
-  const auto it = std::lower_bound(
-      table.begin(), table.end(), code,
-      [](const CurrencyInfo& info, std::string_view c) { return info.code < c; });
+  const auto it =
+      std::lower_bound(table.begin(), table.end(), code,
+                       [](const CurrencyInfo& info, std::string_view c) { return info.code < c; });
   if (it == table.end() || it->code != code) {
     return std::nullopt;
   }
@@ -117,8 +117,8 @@ Result<MinorUnits> parseMoney(std::string_view text, std::string_view currency) 
 std::string formatMoney(MinorUnits amount, std::string_view currency) {
   const int exponent = currencyExponent(currency).value_or(2);
   // Unsigned magnitude so that int64 min formats without overflow.
-  const std::uint64_t magnitude = amount < 0 ? 0 - static_cast<std::uint64_t>(amount)
-                                             : static_cast<std::uint64_t>(amount);
+  const std::uint64_t magnitude =
+      amount < 0 ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), magnitude);
   std::string_view all(digits, static_cast<std::size_t>(end - digits));

@@ -19,7 +19,8 @@ using MinorUnits = std::int64_t;
 /// Parses exact decimal text ("19.99", "-5.00", "1500", "0.7") into minor units of `currency`,
 /// never through floating point. Errors (kInvalidInput, message names the value): unknown
 /// currency, empty text, thousands separators or any other non-digit, a non-zero digit beyond
-/// the currency's exponent ("19.995" USD), overflow of int64.
+/// the currency's exponent ("19.995" USD), overflow of int64. Grammar: `[+-]?digits(.digits)?` —
+/// a leading "+" is accepted; ".5", "5." and surrounding blanks are rejected.
 [[nodiscard]] Result<MinorUnits> parseMoney(std::string_view text, std::string_view currency);
 
 /// Formats minor units as decimal text with the currency's exponent: (1999, "USD") → "19.99".

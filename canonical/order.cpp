@@ -8,8 +8,8 @@ namespace {
 
 // Indexed by the enum's value; the strings are the contract of CANONICAL.md.
 constexpr std::array<std::string_view, 8> kOrderStatusNames = {
-    "pending_payment", "open", "partially_shipped", "shipped",
-    "delivered",       "cancelled", "returned",     "failed",
+    "pending_payment", "open",      "partially_shipped", "shipped",
+    "delivered",       "cancelled", "returned",          "failed",
 };
 
 constexpr std::array<std::string_view, 7> kPaymentStatusNames = {

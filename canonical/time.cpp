@@ -191,8 +191,8 @@ std::optional<std::string_view> scan(std::string_view text, Fields& f) {
   if (!s.done()) {
     return "unexpected text after the time";
   }
-  if (f.month < 1 || f.month > 12 ||
-      f.day < 1 || static_cast<unsigned>(f.day) > daysInMonth(f.year, static_cast<unsigned>(f.month))) {
+  if (f.month < 1 || f.month > 12 || f.day < 1 ||
+      static_cast<unsigned>(f.day) > daysInMonth(f.year, static_cast<unsigned>(f.month))) {
     return "no such date";
   }
   if (f.hour > 23 || f.minute > 59 || f.second > 59) {
@@ -267,8 +267,7 @@ Result<Timestamp> parseRfc3339(std::string_view text) {
     return timeError(text, "RFC 3339 needs an offset or Z");
   }
   if (f.space_before_offset || (f.offset_seconds != 0 && !f.offset_has_colon) ||
-      (f.offset_seconds == 0 && !f.offset_has_colon && text.back() != 'Z' &&
-       text.back() != 'z')) {
+      (f.offset_seconds == 0 && !f.offset_has_colon && text.back() != 'Z' && text.back() != 'z')) {
     return timeError(text, "RFC 3339 offsets are Z or +HH:MM");
   }
   return withOffset(f);

@@ -33,7 +33,10 @@ using TimeZone = const date::time_zone*;
 ///  - RFC 3339 / ISO 8601 with an offset (`Z`, `+08:00`, `+0800`), `T` or space separated;
 ///  - `YYYY-MM-DD HH:MM:SS +0800` (offset after a space, with or without colon);
 ///  - `YYYY-MM-DD[T ]HH:MM[:SS[.fff]]` without offset: local time in `zone`
-///    (DST gaps resolve to the later offset, folds to the earlier instant).
+///    (DST gaps resolve to the later offset, folds to the earlier instant: in America/New_York
+///    "2026-03-08 02:30" is 03:30 EDT = 07:30Z, "2026-11-01 01:30" is 01:30 EDT = 05:30Z).
+/// Also accepted: lower-case `t`/`z`, `UTC`/`GMT` suffixes, `,` as the decimal mark, offsets
+/// `+HH`, and blanks around the text.
 /// Error kInvalidInput naming the text.
 [[nodiscard]] Result<Timestamp> parseTimestamp(std::string_view text, TimeZone zone);
 

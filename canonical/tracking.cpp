@@ -7,8 +7,8 @@ namespace {
 
 // Indexed by the enum's value; the strings are the contract of CANONICAL.md.
 constexpr std::array<std::string_view, 10> kTrackingStatusNames = {
-    "label_created", "in_transit",     "out_for_delivery",   "available_for_pickup",
-    "delivered",     "attempt_failed", "exception",          "returned_to_sender",
+    "label_created", "in_transit",     "out_for_delivery", "available_for_pickup",
+    "delivered",     "attempt_failed", "exception",        "returned_to_sender",
     "cancelled",     "unknown",
 };
 

@@ -66,8 +66,8 @@ FieldErrors validate(const Order& order) {
   if (order.order_key.empty()) {
     c.add("order_key", "required");
   } else if (order.order_key != expected_key) {
-    c.add("order_key", quote(order.order_key) + " is not channel.id:channel.order_id " +
-                           quote(expected_key));
+    c.add("order_key",
+          quote(order.order_key) + " is not channel.id:channel.order_id " + quote(expected_key));
   }
   c.required("version", order.version);
   if (!order.version.empty() && !isBlank(order.version)) {
@@ -113,10 +113,9 @@ FieldErrors validate(const TrackingUpdate& update) {
   for (std::size_t i = 0; i < update.events.size(); ++i) {
     const std::string prefix = indexed("events", i);
     if (i > 0 && update.events[i].occurred_at < update.events[i - 1].occurred_at) {
-      c.add(prefix + ".occurred_at", "events must be oldest first: " +
-                                         formatRfc3339(update.events[i].occurred_at) +
-                                         " is before " +
-                                         formatRfc3339(update.events[i - 1].occurred_at));
+      c.add(prefix + ".occurred_at",
+            "events must be oldest first: " + formatRfc3339(update.events[i].occurred_at) +
+                " is before " + formatRfc3339(update.events[i - 1].occurred_at));
     }
     c.location(prefix + ".", update.events[i].location);
   }

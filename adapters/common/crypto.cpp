@@ -272,9 +272,8 @@ std::string HmacSha256::digestParts(std::initializer_list<std::string_view> part
     return oneShotHmac(key_, parts);
   }
   for (std::string_view part : parts) {
-    if (!part.empty() &&
-        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) !=
-            1) {
+    if (!part.empty() && EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()),
+                                        part.size()) != 1) {
       return oneShotHmac(key_, parts);
     }
   }

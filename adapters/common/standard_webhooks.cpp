@@ -89,7 +89,8 @@ Result<void> StandardWebhooksSigner::verify(std::string_view msg_id,
   if (!timestamp) {
     return fail(ErrorCode::kUnauthenticated, "invalid webhook-timestamp", "webhook-timestamp");
   }
-  if (*timestamp < now_seconds - tolerance_seconds || *timestamp > now_seconds + tolerance_seconds) {
+  if (*timestamp < now_seconds - tolerance_seconds ||
+      *timestamp > now_seconds + tolerance_seconds) {
     return fail(ErrorCode::kUnauthenticated, "timestamp outside tolerance", "webhook-timestamp");
   }
   // Signed over the normalised number, as the reference libraries do.

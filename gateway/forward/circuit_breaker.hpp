@@ -10,9 +10,9 @@ namespace ordergate::gateway::forward {
 
 /// Thresholds of a CircuitBreaker.
 struct CircuitBreakerConfig {
-  int failure_threshold = 5;                              ///< consecutive failures that open it
-  std::chrono::milliseconds initial_cooldown{1000};       ///< first open period
-  std::chrono::milliseconds max_cooldown{30000};          ///< doubling stops here
+  int failure_threshold = 5;                         ///< consecutive failures that open it
+  std::chrono::milliseconds initial_cooldown{1000};  ///< first open period
+  std::chrono::milliseconds max_cooldown{30000};     ///< doubling stops here
 };
 
 /// A per-destination circuit breaker with an injected clock (every call takes `now`).

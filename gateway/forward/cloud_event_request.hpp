@@ -11,9 +11,9 @@ namespace ordergate::gateway::forward {
 
 /// What one delivery of one event needs.
 struct CloudEventDelivery {
-  std::string url;        ///< the OMS endpoint
-  std::string event_id;   ///< the stable canonical event id
-  std::string body;       ///< the serialised CloudEvents envelope (structured JSON mode)
+  std::string url;       ///< the OMS endpoint
+  std::string event_id;  ///< the stable canonical event id
+  std::string body;      ///< the serialised CloudEvents envelope (structured JSON mode)
   /// Signs with Standard Webhooks headers when set; not owned, must outlive the call only.
   const adapters::StandardWebhooksSigner* signer = nullptr;
   /// Unix seconds of this attempt (a fresh timestamp and signature per attempt, same id).

@@ -46,8 +46,8 @@ std::string_view trimHeaderValue(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
     v.remove_prefix(1);
   }
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' ||
-                        v.back() == '\n')) {
+  while (!v.empty() &&
+         (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n')) {
     v.remove_suffix(1);
   }
   return v;
@@ -326,8 +326,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
-  void onReady(const std::shared_ptr<SocketWatch>& w, int direction,
-               boost::system::error_code ec) {
+  void onReady(const std::shared_ptr<SocketWatch>& w, int direction, boost::system::error_code ec) {
     if (w->removed || ec == asio::error::operation_aborted) {
       return;
     }

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "gateway/forward/http_message.hpp"
 

@@ -54,8 +54,7 @@ std::optional<std::chrono::system_clock::time_point> parseImfFixdate(std::string
   const auto hour = digits(s.substr(17, 2));
   const auto minute = digits(s.substr(20, 2));
   const auto second = digits(s.substr(23, 2));
-  if (!day || !year || !hour || !minute || !second || *hour > 23 || *minute > 59 ||
-      *second > 60) {
+  if (!day || !year || !hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
   }
   const std::chrono::year_month_day ymd{
@@ -113,8 +112,8 @@ Verdict classifyStatus(int status) {
 
 Verdict classify(const HttpResponse& response) { return classifyStatus(response.status); }
 
-std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view header,
-                                                         std::chrono::system_clock::time_point now) {
+std::optional<std::chrono::milliseconds> parseRetryAfter(
+    std::string_view header, std::chrono::system_clock::time_point now) {
   header = trim(header);
   if (header.empty()) {
     return std::nullopt;
@@ -154,9 +153,9 @@ Result<RetryPolicy> RetryPolicy::create(RetryConfig config) {
   return RetryPolicy(config);
 }
 
-std::chrono::milliseconds RetryPolicy::backoff(
-    int attempt, std::optional<std::chrono::milliseconds> retry_after,
-    const Random& random) const {
+std::chrono::milliseconds RetryPolicy::backoff(int attempt,
+                                               std::optional<std::chrono::milliseconds> retry_after,
+                                               const Random& random) const {
   const long long initial = config_.initial.count();
   const long long cap = config_.cap.count();
   // initial * 2^(attempt-1), saturating at cap without overflow.

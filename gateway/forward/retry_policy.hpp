@@ -14,7 +14,8 @@ namespace ordergate::gateway::forward {
 struct RetryConfig {
   std::chrono::milliseconds initial{1000};  ///< ceiling of the first retry's delay
   std::chrono::milliseconds cap{600000};    ///< the exponential ceiling stops growing here
-  std::chrono::milliseconds max_age{std::chrono::hours{24}};   ///< an event older than this is dead-lettered
+  std::chrono::milliseconds max_age{
+      std::chrono::hours{24}};  ///< an event older than this is dead-lettered
 };
 
 /// What to do with an event after one delivery attempt.

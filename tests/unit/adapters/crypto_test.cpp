@@ -32,7 +32,8 @@ std::vector<Rfc4231Case> rfc4231Cases() {
        "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
       {"case4", unhex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
        std::string(50, '\xcd'), "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
-      {"case5", std::string(20, '\x0c'), "Test With Truncation", "a3b6167473100ee06e0c796c2955552b"},
+      {"case5", std::string(20, '\x0c'), "Test With Truncation",
+       "a3b6167473100ee06e0c796c2955552b"},
       {"case6", std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
       {"case7", std::string(131, '\xaa'),
@@ -142,16 +143,16 @@ TEST(Base64, RoundTripsAllLengthsAndRfc4648Vectors) {
 }
 
 TEST(Base64, DecodingIsStrict) {
-  EXPECT_FALSE(base64Decode("Zg"));          // missing padding
-  EXPECT_FALSE(base64Decode("Zg="));         // wrong length
-  EXPECT_FALSE(base64Decode("Zg==="));       // too much padding
-  EXPECT_FALSE(base64Decode("Z==="));        // three padding characters
-  EXPECT_FALSE(base64Decode("Zh=="));        // non-zero unused bits
-  EXPECT_FALSE(base64Decode("Zm8+Zg=a"));    // data after padding
-  EXPECT_FALSE(base64Decode("Zg==Zm9v"));    // padding in the middle
-  EXPECT_FALSE(base64Decode("Zm9 v"));       // whitespace
-  EXPECT_FALSE(base64Decode("-_-_"));        // URL-safe alphabet
-  EXPECT_FALSE(base64Decode("Zm9v\n"));      // trailing newline
+  EXPECT_FALSE(base64Decode("Zg"));        // missing padding
+  EXPECT_FALSE(base64Decode("Zg="));       // wrong length
+  EXPECT_FALSE(base64Decode("Zg==="));     // too much padding
+  EXPECT_FALSE(base64Decode("Z==="));      // three padding characters
+  EXPECT_FALSE(base64Decode("Zh=="));      // non-zero unused bits
+  EXPECT_FALSE(base64Decode("Zm8+Zg=a"));  // data after padding
+  EXPECT_FALSE(base64Decode("Zg==Zm9v"));  // padding in the middle
+  EXPECT_FALSE(base64Decode("Zm9 v"));     // whitespace
+  EXPECT_FALSE(base64Decode("-_-_"));      // URL-safe alphabet
+  EXPECT_FALSE(base64Decode("Zm9v\n"));    // trailing newline
   EXPECT_TRUE(base64Decode("+/+/"));
 }
 

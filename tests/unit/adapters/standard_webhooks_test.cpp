@@ -89,8 +89,8 @@ TEST(StandardWebhooks, SecretFormats) {
   ASSERT_TRUE(raw && prefixed);
   EXPECT_EQ(raw->sign("msg_1", 1700000000, "{}"), prefixed->sign("msg_1", 1700000000, "{}"));
   EXPECT_NE(raw->sign("msg_1", 1700000000, "{}"), signer().sign("msg_1", 1700000000, "{}"));
-  EXPECT_TRUE(raw->verify("msg_1", "1700000000", raw->sign("msg_1", 1700000000, "{}"), "{}",
-                          1700000000));
+  EXPECT_TRUE(
+      raw->verify("msg_1", "1700000000", raw->sign("msg_1", 1700000000, "{}"), "{}", 1700000000));
 }
 
 }  // namespace

@@ -11,8 +11,7 @@ namespace {
 
 MinorUnits ok(std::string_view text, std::string_view currency) {
   auto r = parseMoney(text, currency);
-  EXPECT_TRUE(r.has_value()) << text << " " << currency << ": "
-                             << (r ? "" : describe(r.error()));
+  EXPECT_TRUE(r.has_value()) << text << " " << currency << ": " << (r ? "" : describe(r.error()));
   return r ? *r : -999999;
 }
 
@@ -37,8 +36,8 @@ TEST(CurrencyExponent, ExponentClasses) {
   for (auto code : {"CLF", "UYW"}) {
     EXPECT_EQ(currencyExponent(code), 4) << code;
   }
-  for (auto code : {"USD", "EUR", "GBP", "IDR", "HUF", "TWD", "SGD", "MYR", "PHP", "THB", "CNY",
-                    "AUD", "CAD", "CHF", "INR", "BRL", "MXN", "ZAR", "AED", "SAR"}) {
+  for (auto code : {"USD", "EUR", "GBP", "IDR", "HUF", "TWD", "SGD", "MYR", "PHP", "THB",
+                    "CNY", "AUD", "CAD", "CHF", "INR", "BRL", "MXN", "ZAR", "AED", "SAR"}) {
     EXPECT_EQ(currencyExponent(code), 2) << code;
   }
 }
@@ -112,7 +111,9 @@ TEST(ParseMoney, RejectsMalformedText) {
   bad("USD 5", "USD");
   bad("$5", "USD");
   bad("0x10", "USD");
-  bad("1\xd9\xab" "5", "USD");
+  bad("1\xd9\xab"
+      "5",
+      "USD");
 }
 
 TEST(ParseMoney, RejectsDigitsBeyondExponentAndNamesValueAndCurrency) {
@@ -148,8 +149,7 @@ TEST(FormatMoney, UsesCurrencyExponent) {
   EXPECT_EQ(formatMoney(-1, "KWD"), "-0.001");
   EXPECT_EQ(formatMoney(12345, "CLF"), "1.2345");
   EXPECT_EQ(formatMoney(1999, "XXY"), "19.99");
-  EXPECT_EQ(formatMoney(std::numeric_limits<MinorUnits>::min(), "USD"),
-            "-92233720368547758.08");
+  EXPECT_EQ(formatMoney(std::numeric_limits<MinorUnits>::min(), "USD"), "-92233720368547758.08");
 }
 
 TEST(FormatMoney, RoundTripsThroughParse) {

@@ -69,7 +69,7 @@ TEST(Backoff, CapAndHugeAttemptsDoNotOverflow) {
   EXPECT_EQ(p.backoff(11, std::nullopt, fixed(0.999)), 599400ms);  // 1024 s capped at 600 s
   EXPECT_EQ(p.backoff(64, std::nullopt, fixed(0.999)), 599400ms);
   EXPECT_EQ(p.backoff(1'000'000, std::nullopt, fixed(0.999)), 599400ms);
-  EXPECT_EQ(p.backoff(0, std::nullopt, fixed(0.999)), 999ms);   // treated as attempt 1
+  EXPECT_EQ(p.backoff(0, std::nullopt, fixed(0.999)), 999ms);  // treated as attempt 1
   EXPECT_EQ(p.backoff(-3, std::nullopt, fixed(0.999)), 999ms);
   const RetryPolicy small = policy({100ms, 250ms, 1h});
   EXPECT_EQ(small.backoff(3, std::nullopt, fixed(0.999)), 250ms);
@@ -77,9 +77,9 @@ TEST(Backoff, CapAndHugeAttemptsDoNotOverflow) {
 
 TEST(Backoff, HonoursRetryAfterUpToMaxAge) {
   const RetryPolicy p = policy({1000ms, 600000ms, 3600000ms});
-  EXPECT_EQ(p.backoff(1, 30000ms, fixed(0.5)), 30000ms);          // wait at least Retry-After
-  EXPECT_EQ(p.backoff(10, 1000ms, fixed(0.999)), 511488ms);       // jitter already longer
-  EXPECT_EQ(p.backoff(1, 7200000ms, fixed(0.0)), 3600000ms);      // capped at max_age
+  EXPECT_EQ(p.backoff(1, 30000ms, fixed(0.5)), 30000ms);      // wait at least Retry-After
+  EXPECT_EQ(p.backoff(10, 1000ms, fixed(0.999)), 511488ms);   // jitter already longer
+  EXPECT_EQ(p.backoff(1, 7200000ms, fixed(0.0)), 3600000ms);  // capped at max_age
   EXPECT_EQ(p.backoff(1, 0ms, fixed(0.0)), 0ms);
 }
 
@@ -137,15 +137,16 @@ TEST(ParseRetryAfter, HttpDate) {
   EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", date), 0ms);
   EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", date + 1h), 0ms);  // in the past
   EXPECT_EQ(parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", date), 0ms);
-  EXPECT_EQ(parseRetryAfter("Thu, 01 Jan 1970 00:01:00 GMT", std::chrono::system_clock::time_point{}),
-            60000ms);
+  EXPECT_EQ(
+      parseRetryAfter("Thu, 01 Jan 1970 00:01:00 GMT", std::chrono::system_clock::time_point{}),
+      60000ms);
   EXPECT_FALSE(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 UTC", date));
   EXPECT_FALSE(parseRetryAfter("Wed, 32 Oct 2015 07:28:00 GMT", date));
   EXPECT_FALSE(parseRetryAfter("Wed, 31 Feb 2015 07:28:00 GMT", date));
   EXPECT_FALSE(parseRetryAfter("Wed, 21 Foo 2015 07:28:00 GMT", date));
   EXPECT_FALSE(parseRetryAfter("Wed, 21 Oct 2015 25:28:00 GMT", date));
   EXPECT_FALSE(parseRetryAfter("Wednesday, 21-Oct-15 07:28:00 GMT", date));  // RFC 850
-  EXPECT_FALSE(parseRetryAfter("Wed Oct 21 07:28:00 2015", date));            // asctime
+  EXPECT_FALSE(parseRetryAfter("Wed Oct 21 07:28:00 2015", date));           // asctime
 }
 
 }  // namespace
