@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -50,6 +51,17 @@ struct EvalContext {
   canonical::TimeZone zone = nullptr;     ///< default zone for times without an offset
   Arena* arena = nullptr;
   FieldErrors* errors = nullptr;
+
+  /// Amounts already parsed in this run, keyed by the text's address in the payload: rules
+  /// often read one field several times (unit price, discount and total from `subtotal`).
+  struct MoneyMemo {
+    const char* text = nullptr;
+    std::size_t size = 0;
+    char currency[4] = {};  ///< by value: an ISO 4217 code (the order's string is reused)
+    std::int64_t amount = 0;
+  };
+  std::array<MoneyMemo, 8> money_memo{};
+  std::size_t money_memo_next = 0;
 };
 
 /// Records an error "<rule> (source <where exactly>): message".

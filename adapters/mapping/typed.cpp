@@ -1,5 +1,6 @@
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "adapters/mapping/expr.hpp"
 #include "canonical/country.hpp"
@@ -429,10 +430,25 @@ class MoneyLeaf final : public MoneyExpr {
  private:
   std::optional<std::int64_t> parse(EvalContext& ctx, std::string_view v,
                                     std::string_view currency) const {
+    const bool memoisable = currency.size() == 3;
+    for (const EvalContext::MoneyMemo& m : ctx.money_memo) {
+      if (memoisable && m.text == v.data() && m.size == v.size() &&
+          std::memcmp(m.currency, currency.data(), 3) == 0) {
+        return m.amount;
+      }
+    }
     auto amount = canonical::parseMoney(v, currency);
     if (!amount) {
       addError(ctx, *rule_, exprPath(*text_), nullptr, amount.error().message);
       return std::nullopt;
+    }
+    // Text in the payload, the plan or the run's arena stays put for the whole run.
+    if (memoisable) {
+      EvalContext::MoneyMemo& m = ctx.money_memo[ctx.money_memo_next++ % ctx.money_memo.size()];
+      m.text = v.data();
+      m.size = v.size();
+      std::memcpy(m.currency, currency.data(), 3);
+      m.amount = *amount;
     }
     return *amount;
   }
