@@ -136,3 +136,30 @@ TEST(MappingSource, JsonPathCompileErrors) {
 
 }  // namespace
 }  // namespace ordergate::adapters::mapping::test
+
+namespace ordergate::adapters::mapping::test {
+namespace {
+
+// The same default text in two orders of one file must be read with each order's currency.
+TEST(MappingSource, MoneyPerOrderCurrencyInOneFile) {
+  const std::string yaml =
+      "name: t\nsource: {format: csv}\n"
+      "order:\n  group_by: order\n  channel: {order_id: order}\n  currency: cur\n"
+      "  updated_at: {literal: \"2026-03-01T00:00:00Z\"}\n"
+      "  totals: {shipping: {path: ship, default: \"1.000\"}}\n"
+      "  lines: {line_id: sku, quantity: qty}\n";
+  const RunResult r = run(yaml, "order,cur,sku,qty,ship\n1,USD,A,1,\n2,KWD,B,1,\n");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  ASSERT_EQ(parser.parse(r.out).get(root), simdjson::SUCCESS);
+  int64_t usd = 0;
+  int64_t kwd = 0;
+  ASSERT_EQ(root.at_pointer("/0/data/totals/shipping").get(usd), simdjson::SUCCESS);
+  ASSERT_EQ(root.at_pointer("/1/data/totals/shipping").get(kwd), simdjson::SUCCESS);
+  EXPECT_EQ(usd, 100);
+  EXPECT_EQ(kwd, 1000);
+}
+
+}  // namespace
+}  // namespace ordergate::adapters::mapping::test
