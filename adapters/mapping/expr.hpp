@@ -77,6 +77,8 @@ class Expr {
   virtual bool one(EvalContext& ctx, std::string_view& out) const = 0;
   /// Every value (paths with [*] or XPath node sets give several), appended to `out`.
   virtual void all(EvalContext& ctx, std::vector<std::string_view>& out) const = 0;
+  /// The source path this expression reads directly (a path, possibly with modifiers).
+  [[nodiscard]] virtual const Path* sourcePath() const { return nullptr; }
   /// Whether there is something there: a value, or (for a path) an object, list or element.
   [[nodiscard]] virtual bool exists(EvalContext& ctx) const {
     std::string_view v;
