@@ -18,20 +18,24 @@ const SettingNode* child(const SettingNode* node, std::string_view key) {
 
 class PlanCompiler {
  public:
-  PlanCompiler(MappingPlan& plan, FieldErrors& errors) : plan_(plan), errors_(errors), c_(plan, errors) {}
+  PlanCompiler(MappingPlan& plan, FieldErrors& errors)
+      : plan_(plan), errors_(errors), c_(plan, errors) {}
 
   void compile(const SettingNode& root) {
     if (root.kind != Kind::kMap) {
       c_.error(root, "(file)", "a mapping file is a map with name, kind, source, …");
       return;
     }
-    const bool carrier = child(&root, "kind") != nullptr && child(&root, "kind")->scalar == "carrier";
+    const bool carrier =
+        child(&root, "kind") != nullptr && child(&root, "kind")->scalar == "carrier";
     if (carrier) {
-      c_.onlyKeys(root, "(top)", {"name", "kind", "description", "source", "zone", "signature",
-                                  "event", "ignore", "tracking", "status"});
+      c_.onlyKeys(root, "(top)",
+                  {"name", "kind", "description", "source", "zone", "signature", "event", "ignore",
+                   "tracking", "status"});
     } else {
-      c_.onlyKeys(root, "(top)", {"name", "kind", "description", "source", "zone", "signature",
-                                  "event", "ignore", "order"});
+      c_.onlyKeys(root, "(top)",
+                  {"name", "kind", "description", "source", "zone", "signature", "event", "ignore",
+                   "order"});
     }
     header(root);
     source(child(&root, "source"), root);
@@ -114,9 +118,10 @@ class PlanCompiler {
       return;
     }
     const std::string p = "signature";
-    if (!c_.onlyKeys(*node, p, {"scheme", "header", "encoding", "prefix", "separator", "message",
-                                "timestamp_header", "tolerance_seconds", "secret_setting",
-                                "secret_encoding"})) {
+    if (!c_.onlyKeys(
+            *node, p,
+            {"scheme", "header", "encoding", "prefix", "separator", "message", "timestamp_header",
+             "tolerance_seconds", "secret_setting", "secret_encoding"})) {
       return;
     }
     SignatureSpec& s = plan_.signature;
@@ -263,9 +268,9 @@ class PlanCompiler {
   }
 
   void address(const SettingNode* node, const std::string& p, AddressPlan& a) {
-    if (node == nullptr || !c_.onlyKeys(*node, p, {"name", "company", "line1", "line2", "city",
-                                                   "region", "postal_code", "country_code",
-                                                   "phone"})) {
+    if (node == nullptr || !c_.onlyKeys(*node, p,
+                                        {"name", "company", "line1", "line2", "city", "region",
+                                         "postal_code", "country_code", "phone"})) {
       return;
     }
     a.declared = true;
@@ -285,17 +290,17 @@ class PlanCompiler {
       c_.error(root, "order", "required for kind: channel");
       return;
     }
-    if (!c_.onlyKeys(*node, "order", {"each", "group_by", "skip_when", "channel", "status", "payment_status",
-                                      "placed_at", "updated_at", "currency", "taxes_included",
-                                      "test", "totals", "customer", "ship_to", "bill_to",
-                                      "shipping", "lines"})) {
+    if (!c_.onlyKeys(*node, "order",
+                     {"each", "group_by", "skip_when", "channel", "status", "payment_status",
+                      "placed_at", "updated_at", "currency", "taxes_included", "test", "totals",
+                      "customer", "ship_to", "bill_to", "shipping", "lines"})) {
       return;
     }
     OrderPlan& o = plan_.order;
     records(*node, "order");
     const SettingNode* ch = child(node, "channel");
-    if (ch == nullptr || !c_.onlyKeys(*ch, "order.channel",
-                                      {"order_id", "order_number", "store", "status"})) {
+    if (ch == nullptr ||
+        !c_.onlyKeys(*ch, "order.channel", {"order_id", "order_number", "store", "status"})) {
       c_.error(ch ? *ch : *node, "order.channel", "required: {order_id: …}");
     } else {
       if (child(ch, "order_id") == nullptr) {
@@ -320,8 +325,8 @@ class PlanCompiler {
              o.taxes_included);
     c_.field(child(node, "test"), "order.test", FieldType::kBool, o.test);
     if (const SettingNode* t = child(node, "totals");
-        t != nullptr && c_.onlyKeys(*t, "order.totals",
-                                    {"subtotal", "discount", "shipping", "tax", "total"})) {
+        t != nullptr &&
+        c_.onlyKeys(*t, "order.totals", {"subtotal", "discount", "shipping", "tax", "total"})) {
       c_.field(child(t, "subtotal"), "order.totals.subtotal", FieldType::kMoney, o.subtotal);
       c_.field(child(t, "discount"), "order.totals.discount", FieldType::kMoney, o.discount);
       c_.field(child(t, "shipping"), "order.totals.shipping", FieldType::kMoney, o.shipping_total);
@@ -339,15 +344,14 @@ class PlanCompiler {
     address(child(node, "ship_to"), "order.ship_to", o.ship_to);
     address(child(node, "bill_to"), "order.bill_to", o.bill_to);
     if (const SettingNode* s = child(node, "shipping");
-        s != nullptr && c_.onlyKeys(*s, "order.shipping",
-                                    {"method", "service_level", "ship_by", "deliver_by"})) {
+        s != nullptr &&
+        c_.onlyKeys(*s, "order.shipping", {"method", "service_level", "ship_by", "deliver_by"})) {
       o.has_shipping = true;
       c_.field(child(s, "method"), "order.shipping.method", FieldType::kString, o.method);
       c_.field(child(s, "service_level"), "order.shipping.service_level", FieldType::kString,
                o.service_level);
       c_.field(child(s, "ship_by"), "order.shipping.ship_by", FieldType::kTime, o.ship_by);
-      c_.field(child(s, "deliver_by"), "order.shipping.deliver_by", FieldType::kTime,
-               o.deliver_by);
+      c_.field(child(s, "deliver_by"), "order.shipping.deliver_by", FieldType::kTime, o.deliver_by);
     }
     lines(child(node, "lines"), *node);
   }
@@ -358,9 +362,10 @@ class PlanCompiler {
       return;
     }
     const std::string p = "order.lines";
-    if (!c_.onlyKeys(*node, p, {"each", "line_id", "sku", "channel_sku", "title", "quantity",
-                                "unit_price", "discount", "tax", "total", "status",
-                                "tracking_number", "shipping_provider"})) {
+    if (!c_.onlyKeys(
+            *node, p,
+            {"each", "line_id", "sku", "channel_sku", "title", "quantity", "unit_price", "discount",
+             "tax", "total", "status", "tracking_number", "shipping_provider"})) {
       return;
     }
     LinePlan& l = plan_.order.lines;
@@ -407,8 +412,9 @@ class PlanCompiler {
       c_.error(root, "tracking", "required for kind: carrier");
       return;
     }
-    if (!c_.onlyKeys(*node, "tracking", {"each", "group_by", "skip_when", "tracking_number", "order_key",
-                                         "estimated_delivery", "events"})) {
+    if (!c_.onlyKeys(*node, "tracking",
+                     {"each", "group_by", "skip_when", "tracking_number", "order_key",
+                      "estimated_delivery", "events"})) {
       return;
     }
     TrackingPlan& t = plan_.tracking;
@@ -416,16 +422,16 @@ class PlanCompiler {
     if (child(node, "tracking_number") == nullptr) {
       c_.error(*node, "tracking.tracking_number", "required");
     }
-    c_.field(child(node, "tracking_number"), "tracking.tracking_number",
-             FieldType::kTrackingNumber, t.tracking_number);
+    c_.field(child(node, "tracking_number"), "tracking.tracking_number", FieldType::kTrackingNumber,
+             t.tracking_number);
     c_.field(child(node, "order_key"), "tracking.order_key", FieldType::kString, t.order_key);
     c_.field(child(node, "estimated_delivery"), "tracking.estimated_delivery",
              FieldType::kDateOrTime, t.estimated_delivery);
     const SettingNode* ev = child(node, "events");
     const std::string p = "tracking.events";
-    if (ev == nullptr || !c_.onlyKeys(*ev, p, {"each", "code", "text", "sub_status",
-                                               "occurred_at", "local_time", "description",
-                                               "location"})) {
+    if (ev == nullptr || !c_.onlyKeys(*ev, p,
+                                      {"each", "code", "text", "sub_status", "occurred_at",
+                                       "local_time", "description", "location"})) {
       c_.error(ev ? *ev : *node, p, "required: {each: …, code: …, occurred_at: …}");
       return;
     }
@@ -563,7 +569,7 @@ tl::expected<std::shared_ptr<const MappingPlan>, FieldErrors> compileMappingAll(
 }
 
 Result<std::shared_ptr<const MappingPlan>> compileMapping(const SettingNode& tree,
-                                                           std::string file_name) {
+                                                          std::string file_name) {
   auto plan = compileMappingAll(tree, std::move(file_name));
   if (!plan) {
     const FieldErrors& errors = plan.error();

@@ -20,7 +20,8 @@ class ExprCompiler {
   void field(const SettingNode* node, const std::string& rule_path, FieldType type, Field& out);
   /// A text expression; `extra` lists keys the caller handles itself (allowed, ignored here).
   [[nodiscard]] ExprPtr text(const SettingNode& node, const std::string& rule_path,
-                             const RuleInfo* rule, std::initializer_list<std::string_view> extra = {});
+                             const RuleInfo* rule,
+                             std::initializer_list<std::string_view> extra = {});
   [[nodiscard]] ConditionPtr condition(const SettingNode& node, const std::string& rule_path,
                                        const RuleInfo* rule);
   [[nodiscard]] MoneyExprPtr money(const SettingNode& node, const std::string& rule_path,

@@ -77,9 +77,9 @@ Result<std::string_view> viaIconv(std::string_view bytes, const std::string& nam
   iconv_close(cd);
   if (rc == static_cast<std::size_t>(-1)) {
     const auto offset = static_cast<std::size_t>(in - bytes.data());
-    return fail(ErrorCode::kInvalidInput,
-                std::string("not valid ") + name + " at byte " + std::to_string(offset) +
-                    (err == EINVAL ? " (truncated sequence)" : ""));
+    return fail(ErrorCode::kInvalidInput, std::string("not valid ") + name + " at byte " +
+                                              std::to_string(offset) +
+                                              (err == EINVAL ? " (truncated sequence)" : ""));
   }
   buffer.resize(buffer.size() - out_left);
   return std::string_view(buffer);

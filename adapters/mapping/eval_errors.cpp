@@ -33,7 +33,7 @@ std::string sourceDescription(const EvalContext& ctx, const RuleInfo& rule, cons
     std::string where;
     if (ctx.doc != nullptr) {
       where = ctx.current.kind == Node::Kind::kJson ? frameDescription(ctx.frame)
-                                                      : ctx.doc->describe(ctx.current);
+                                                    : ctx.doc->describe(ctx.current);
     }
     return where.empty() ? rule.source : where + ": " + rule.source;
   }
@@ -61,7 +61,8 @@ std::string sourceDescription(const EvalContext& ctx, const RuleInfo& rule, cons
       if (path->origin == Path::Origin::kRoot || path->origin == Path::Origin::kRecord) {
         return path->text;
       }
-      return path->self ? frameDescription(ctx.frame) : frameDescription(ctx.frame) + "." + path->text;
+      return path->self ? frameDescription(ctx.frame)
+                        : frameDescription(ctx.frame) + "." + path->text;
     case Node::Kind::kNone:
       break;
   }

@@ -1,7 +1,8 @@
+#include "adapters/mapping/expr.hpp"
+
 #include <algorithm>
 #include <cstring>
 
-#include "adapters/mapping/expr.hpp"
 #include "adapters/mapping/text_util.hpp"
 
 namespace ordergate::adapters::mapping {
@@ -293,9 +294,8 @@ class SplitExpr final : public Expr {
     std::size_t start = 0;
     while (true) {
       const std::size_t at = v.find(separator_, start);
-      const std::string_view piece =
-          trimView(v.substr(start, at == std::string_view::npos ? std::string_view::npos
-                                                                  : at - start));
+      const std::string_view piece = trimView(
+          v.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
       if (!piece.empty()) {
         out.push_back(piece);
       }

@@ -116,10 +116,10 @@ using MoneyExprPtr = std::unique_ptr<const MoneyExpr>;
 /// values without an offset (fixed, named, computed from the payload, or the channel's).
 struct TimeSpec {
   enum class Epoch : std::uint8_t { kNone, kSeconds, kMillis };
-  std::vector<std::string> formats;   ///< tried in order; empty: RFC 3339 / ISO 8601 forms
+  std::vector<std::string> formats;    ///< tried in order; empty: RFC 3339 / ISO 8601 forms
   canonical::TimeZone zone = nullptr;  ///< nullptr: the run's zone
-  ExprPtr zone_expr;                  ///< an IANA name or "+HH:MM" read from the payload
-  std::optional<int> offset_seconds;  ///< fixed offset for values without one
+  ExprPtr zone_expr;                   ///< an IANA name or "+HH:MM" read from the payload
+  std::optional<int> offset_seconds;   ///< fixed offset for values without one
   Epoch epoch = Epoch::kNone;
   bool date_only = false;  ///< no format has a time of day
 };
@@ -169,7 +169,8 @@ struct Field {
 [[nodiscard]] bool evalRaw(EvalContext& ctx, const Field& f, std::string_view& out);
 
 /// Parses `text` per `spec` (zone already resolved to `zone`). Error message on failure.
-[[nodiscard]] Result<canonical::Timestamp> parseTimeWith(std::string_view text, const TimeSpec& spec,
+[[nodiscard]] Result<canonical::Timestamp> parseTimeWith(std::string_view text,
+                                                         const TimeSpec& spec,
                                                          canonical::TimeZone zone);
 /// Checks a strftime-like format at compile time; error text when unsupported.
 [[nodiscard]] std::optional<std::string> checkTimeFormat(std::string_view format, bool& has_time);
@@ -204,8 +205,8 @@ struct Modifiers {
   std::optional<std::string> default_value;
   bool required = false;
   [[nodiscard]] bool any() const {
-    return when || trim || text_case != Case::kKeep || pad != 0 || has_map ||
-           default_value || required;
+    return when || trim || text_case != Case::kKeep || pad != 0 || has_map || default_value ||
+           required;
   }
 };
 [[nodiscard]] std::unique_ptr<Expr> makeModified(ExprPtr inner, Modifiers mods,
@@ -230,8 +231,7 @@ enum class CompareOp { kEquals, kNotEquals, kIn, kNotIn, kPrefix, kContains, kEx
                                                            const RuleInfo* rule);
 /// amount ÷ integer, exact: a remainder is an error, or no value when `inexact_absent`.
 [[nodiscard]] std::unique_ptr<MoneyExpr> makeMoneyDivide(MoneyExprPtr amount, ExprPtr divisor,
-                                                         bool inexact_absent,
-                                                         const RuleInfo* rule);
+                                                         bool inexact_absent, const RuleInfo* rule);
 [[nodiscard]] std::unique_ptr<MoneyExpr> makeMoneyNegate(MoneyExprPtr inner, const RuleInfo* rule);
 
 /// The source path an expression reads directly (a path, possibly with modifiers), else null.

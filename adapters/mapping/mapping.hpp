@@ -25,7 +25,7 @@ enum class MappingKind { kChannel, kCarrier };
 /// followed by " (+N more)" when there are several; unknown keys are errors.
 /// Thread-safe (no shared state).
 [[nodiscard]] Result<std::shared_ptr<const MappingPlan>> compileMapping(const SettingNode& tree,
-                                                                         std::string file_name);
+                                                                        std::string file_name);
 
 /// Same, with every problem: each FieldError's field is "<file>:<line> <rule path>".
 [[nodiscard]] tl::expected<std::shared_ptr<const MappingPlan>, FieldErrors> compileMappingAll(

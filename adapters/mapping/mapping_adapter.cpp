@@ -14,8 +14,11 @@ class MappingAdapter final : public ChannelAdapter {
   MappingAdapter(std::shared_ptr<const MappingPlan> plan, SignatureVerifier verifier,
                  std::string channel_id, canonical::TimeZone zone,
                  std::vector<std::string> settings)
-      : plan_(std::move(plan)), verifier_(std::move(verifier)),
-        channel_id_(std::move(channel_id)), zone_(zone), settings_(std::move(settings)) {}
+      : plan_(std::move(plan)),
+        verifier_(std::move(verifier)),
+        channel_id_(std::move(channel_id)),
+        zone_(zone),
+        settings_(std::move(settings)) {}
 
   std::string_view type() const override { return plan_->name; }
 
@@ -60,10 +63,10 @@ Result<ChannelAdapterPtr> createMappingAdapter(const AdapterContext& ctx,
   const SettingNode& root = settings.root();
   if (root.kind == SettingNode::Kind::kMap) {
     for (const auto& [key, value] : root.map) {
-      const bool known = key == "mapping" || key == "timezone" || key == "secret" ||
-                         key == plan->signature.secret_setting ||
-                         std::find(plan->settings.begin(), plan->settings.end(), key) !=
-                             plan->settings.end();
+      const bool known =
+          key == "mapping" || key == "timezone" || key == "secret" ||
+          key == plan->signature.secret_setting ||
+          std::find(plan->settings.begin(), plan->settings.end(), key) != plan->settings.end();
       if (!known) {
         return fail(ErrorCode::kConfig,
                     "unknown key (mapping " + plan->file + " reads no setting \"" + key + "\")",

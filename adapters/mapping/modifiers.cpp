@@ -89,20 +89,20 @@ class ModifiedExpr final : public Expr {
         std::transform(v.begin(), v.end(), p, lowerAscii);
         key = std::string_view(p, v.size());
       }
-      const auto it = std::lower_bound(
-          mods_.map.begin(), mods_.map.end(), key,
-          [](const std::pair<std::string, std::string>& e, std::string_view k) {
-            return std::string_view(e.first) < k;
-          });
+      const auto it =
+          std::lower_bound(mods_.map.begin(), mods_.map.end(), key,
+                           [](const std::pair<std::string, std::string>& e, std::string_view k) {
+                             return std::string_view(e.first) < k;
+                           });
       if (it != mods_.map.end() && it->first == key) {
         v = it->second;
       } else if (mods_.fallback) {
         v = *mods_.fallback;
       } else {
         if (rule_ != nullptr) {
-          addError(ctx, *rule_, sourcePath(), nullptr,
-                   "unmapped value \"" + std::string(v) +
-                       "\" (add it to map or declare a fallback)");
+          addError(
+              ctx, *rule_, sourcePath(), nullptr,
+              "unmapped value \"" + std::string(v) + "\" (add it to map or declare a fallback)");
         }
         return false;
       }
@@ -118,9 +118,10 @@ class ModifiedExpr final : public Expr {
 
 class CompareCondition final : public Condition {
  public:
-  CompareCondition(ExprPtr value, CompareOp op, std::vector<std::string> operands,
-                   bool ignore_case)
-      : value_(std::move(value)), op_(op), operands_(std::move(operands)),
+  CompareCondition(ExprPtr value, CompareOp op, std::vector<std::string> operands, bool ignore_case)
+      : value_(std::move(value)),
+        op_(op),
+        operands_(std::move(operands)),
         ignore_case_(ignore_case) {
     uses_document = value_->uses_document;
   }
@@ -231,8 +232,7 @@ std::unique_ptr<Expr> makeModified(ExprPtr inner, Modifiers mods, const RuleInfo
 }
 std::unique_ptr<Condition> makeCompare(ExprPtr value, CompareOp op,
                                        std::vector<std::string> operands, bool ignore_case) {
-  return std::make_unique<CompareCondition>(std::move(value), op, std::move(operands),
-                                            ignore_case);
+  return std::make_unique<CompareCondition>(std::move(value), op, std::move(operands), ignore_case);
 }
 std::unique_ptr<Condition> makeAll(std::vector<ConditionPtr> parts) {
   return std::make_unique<LogicCondition>(LogicCondition::Kind::kAll, std::move(parts));

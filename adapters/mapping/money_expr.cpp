@@ -191,8 +191,10 @@ class MoneyMultiply final : public MoneyExpr {
 class MoneyDivide final : public MoneyExpr {
  public:
   MoneyDivide(MoneyExprPtr amount, ExprPtr divisor, bool inexact_absent, const RuleInfo* rule)
-      : amount_(std::move(amount)), divisor_(std::move(divisor)),
-        inexact_absent_(inexact_absent), rule_(rule) {}
+      : amount_(std::move(amount)),
+        divisor_(std::move(divisor)),
+        inexact_absent_(inexact_absent),
+        rule_(rule) {}
 
   std::optional<std::int64_t> eval(EvalContext& ctx, std::string_view currency) const override {
     const auto amount = amount_->eval(ctx, currency);
@@ -261,8 +263,7 @@ std::unique_ptr<MoneyExpr> makeMoneyMultiply(MoneyExprPtr amount, ExprPtr factor
 }
 std::unique_ptr<MoneyExpr> makeMoneyDivide(MoneyExprPtr amount, ExprPtr divisor,
                                            bool inexact_absent, const RuleInfo* rule) {
-  return std::make_unique<MoneyDivide>(std::move(amount), std::move(divisor), inexact_absent,
-                                       rule);
+  return std::make_unique<MoneyDivide>(std::move(amount), std::move(divisor), inexact_absent, rule);
 }
 std::unique_ptr<MoneyExpr> makeMoneyNegate(MoneyExprPtr inner, const RuleInfo*) {
   return std::make_unique<MoneyNegate>(std::move(inner));

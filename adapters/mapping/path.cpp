@@ -7,7 +7,8 @@ namespace ordergate::adapters::mapping {
 namespace {
 
 tl::unexpected<Error> pathError(std::string_view text, std::string_view why) {
-  return fail(ErrorCode::kConfig, "invalid path \"" + std::string(text) + "\": " + std::string(why));
+  return fail(ErrorCode::kConfig,
+              "invalid path \"" + std::string(text) + "\": " + std::string(why));
 }
 
 // Reads a quoted key starting at text[i] (the quote); advances i past the closing quote.

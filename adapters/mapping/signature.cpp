@@ -72,9 +72,9 @@ Result<void> SignatureVerifier::verify(const InboundMessage& msg) const {
     if (r.ec != std::errc() || r.ptr != ts.data() + ts.size()) {
       return unauthenticated("invalid " + s.timestamp_header, s.timestamp_header);
     }
-    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                              msg.received_at.time_since_epoch())
-                              .count();
+    const long long now =
+        std::chrono::duration_cast<std::chrono::seconds>(msg.received_at.time_since_epoch())
+            .count();
     if (seconds > now + s.tolerance_seconds || seconds < now - s.tolerance_seconds) {
       return unauthenticated("timestamp outside tolerance", s.timestamp_header);
     }
@@ -116,7 +116,8 @@ Result<void> SignatureVerifier::verify(const InboundMessage& msg) const {
     if (!s.separator.empty()) {
       const std::size_t at = rest.find(s.separator);
       candidate = rest.substr(0, at);
-      rest = at == std::string_view::npos ? std::string_view() : rest.substr(at + s.separator.size());
+      rest =
+          at == std::string_view::npos ? std::string_view() : rest.substr(at + s.separator.size());
     } else {
       rest = {};
     }

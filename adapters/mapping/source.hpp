@@ -1,16 +1,16 @@
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 #include <memory>
+#include <pugixml.hpp>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
-
-#include <pugixml.hpp>
-#include <simdjson.h>
 
 #include "adapters/mapping/arena.hpp"
 #include "canonical/error.hpp"
@@ -125,9 +125,8 @@ class Document {
 /// for text formats also when a row has more cells than the header.
 [[nodiscard]] Result<std::unique_ptr<Document>> parseJson(std::string_view bytes);
 [[nodiscard]] Result<std::unique_ptr<Document>> parseXml(std::string_view utf8);
-[[nodiscard]] Result<std::unique_ptr<Document>> parseDelimited(std::string_view utf8, char separator,
-                                                               bool quoting,
-                                                               std::span<const std::string> columns);
+[[nodiscard]] Result<std::unique_ptr<Document>> parseDelimited(
+    std::string_view utf8, char separator, bool quoting, std::span<const std::string> columns);
 
 /// Converts `bytes` in `encoding` (`name` for kOther: any iconv name) to UTF-8, dropping a
 /// UTF-8 byte order mark. UTF-8 input is validated. Error kInvalidInput naming the byte offset.

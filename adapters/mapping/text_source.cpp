@@ -49,13 +49,13 @@ class DelimitedDocument final : public Document {
             value.push_back(text[i++]);
           }
           if (!closed) {
-            return fail(ErrorCode::kInvalidInput, "line " + std::to_string(cell_line) +
-                                                      ": quoted field is never closed");
+            return fail(ErrorCode::kInvalidInput,
+                        "line " + std::to_string(cell_line) + ": quoted field is never closed");
           }
           if (i < text.size() && text[i] != sep && text[i] != '\r' && text[i] != '\n') {
-            return fail(ErrorCode::kInvalidInput,
-                        "line " + std::to_string(line) + ": unexpected \"" +
-                            std::string(1, text[i]) + "\" after a closing quote (RFC 4180)");
+            return fail(ErrorCode::kInvalidInput, "line " + std::to_string(line) +
+                                                      ": unexpected \"" + std::string(1, text[i]) +
+                                                      "\" after a closing quote (RFC 4180)");
           }
           cell = arena_.store(value);
         } else {
@@ -135,9 +135,9 @@ class DelimitedDocument final : public Document {
   }
 
   bool knows(const Path& path) const override {
-    return path.self || (path.column >= 0 &&
-                         static_cast<std::size_t>(path.column) < slot_to_index_.size() &&
-                         slot_to_index_[static_cast<std::size_t>(path.column)] >= 0);
+    return path.self ||
+           (path.column >= 0 && static_cast<std::size_t>(path.column) < slot_to_index_.size() &&
+            slot_to_index_[static_cast<std::size_t>(path.column)] >= 0);
   }
 
   void select(const Path& path, const Node& base, std::vector<Node>& out) const override {

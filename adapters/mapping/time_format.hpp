@@ -23,7 +23,6 @@ struct TimeFields {
   int offset = 0;
 };
 
-
 /// Parses `text` by `format` (directives of checkTimeFormat) into `f`, calendar-checked.
 /// Returns the reason on failure, nullopt on success.
 [[nodiscard]] std::optional<std::string> scanFormat(std::string_view text, std::string_view format,

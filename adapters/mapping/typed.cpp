@@ -65,8 +65,8 @@ std::optional<Timestamp> timeOf(EvalContext& ctx, const Field& f, std::string_vi
       conversionError(ctx, f, "not an epoch number " + quote(v));
       return std::nullopt;
     }
-    return Timestamp{std::chrono::milliseconds{
-        f.time.epoch == TimeSpec::Epoch::kSeconds ? n * 1000 : n}};
+    return Timestamp{
+        std::chrono::milliseconds{f.time.epoch == TimeSpec::Epoch::kSeconds ? n * 1000 : n}};
   }
   if (!f.time.formats.empty()) {
     TimeFields fields;
@@ -146,8 +146,7 @@ bool evalString(EvalContext& ctx, const Field& f, std::string& out) {
   return true;
 }
 
-std::optional<std::int64_t> evalMoney(EvalContext& ctx, const Field& f,
-                                      std::string_view currency) {
+std::optional<std::int64_t> evalMoney(EvalContext& ctx, const Field& f, std::string_view currency) {
   return f.money ? f.money->eval(ctx, currency) : std::nullopt;
 }
 
@@ -183,8 +182,9 @@ std::optional<std::int64_t> evalInteger(EvalContext& ctx, const Field& f) {
     return std::nullopt;
   }
   std::string_view digits = v;
-  if (const std::size_t dot = v.find('.'); dot != std::string_view::npos &&
-                                           v.find_first_not_of('0', dot + 1) == std::string_view::npos) {
+  if (const std::size_t dot = v.find('.');
+      dot != std::string_view::npos &&
+      v.find_first_not_of('0', dot + 1) == std::string_view::npos) {
     digits = v.substr(0, dot);  // "2.0" and "2.00" are the integer 2
   }
   std::int64_t n = 0;

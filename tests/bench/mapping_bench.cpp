@@ -3,14 +3,14 @@
 // the plan's before anything is timed, so both do the same work.
 //
 //   ninja -C build mapping_bench && build/tests/bench/mapping_bench
+#include <benchmark/benchmark.h>
+#include <simdjson.h>
+
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-
-#include <benchmark/benchmark.h>
-#include <simdjson.h>
 
 #include "adapters/mapping/mapping.hpp"
 #include "canonical/country.hpp"
@@ -51,7 +51,8 @@ struct Fixture {
     settings.kind = adapters::SettingNode::Kind::kMap;
     settings.map["secret"].scalar = "woo-secret";
     adapter = *adapters::mapping::createMappingAdapter(
-        adapters::AdapterContext{"woocommerce", adapters::Settings("channels.woocommerce", settings)},
+        adapters::AdapterContext{"woocommerce",
+                                 adapters::Settings("channels.woocommerce", settings)},
         *plan);
   }
 
@@ -158,14 +159,15 @@ adapters::Normalized handWritten(const adapters::InboundMessage& msg) {
   o.channel.status = status;
   using OS = canonical::OrderStatus;
   using PS = canonical::PaymentStatus;
-  o.status = status == "pending" || status == "on-hold" || status == "checkout-draft" ? OS::kPendingPayment
-             : status == "processing"                                               ? OS::kOpen
-             : status == "completed"                                                ? OS::kShipped
-             : status == "cancelled" || status == "refunded" || status == "trash"  ? OS::kCancelled
-             : status == "failed"                                                   ? OS::kFailed
-                                                                                    : OS::kOpen;
-  o.payment_status = status == "refunded"                       ? PS::kRefunded
-                     : !str(root, "date_paid_gmt").empty()      ? PS::kPaid
+  o.status = status == "pending" || status == "on-hold" || status == "checkout-draft"
+                 ? OS::kPendingPayment
+             : status == "processing"                                             ? OS::kOpen
+             : status == "completed"                                              ? OS::kShipped
+             : status == "cancelled" || status == "refunded" || status == "trash" ? OS::kCancelled
+             : status == "failed"                                                 ? OS::kFailed
+                                                                                  : OS::kOpen;
+  o.payment_status = status == "refunded"                  ? PS::kRefunded
+                     : !str(root, "date_paid_gmt").empty() ? PS::kPaid
                      : status == "pending" || status == "on-hold" || status == "checkout-draft"
                          ? PS::kPending
                          : PS::kUnknown;
@@ -247,7 +249,7 @@ adapters::Normalized handWritten(const adapters::InboundMessage& msg) {
   o.source.delivery_id = out.delivery_id;
   o.source.topic = topic;
   canonical::CanonicalEvent e;
-  e.type = status == "cancelled"       ? canonical::EventType::kOrderCancelled
+  e.type = status == "cancelled"      ? canonical::EventType::kOrderCancelled
            : topic == "order.created" ? canonical::EventType::kOrderCreated
                                       : canonical::EventType::kOrderUpdated;
   o.version = canonical::formatRfc3339(*o.updated_at);
@@ -271,8 +273,8 @@ adapters::Normalized handWritten(const adapters::InboundMessage& msg) {
 
 std::string canonicalOf(const adapters::Normalized& n) {
   if (n.events.size() != 1) {
-    return "<" + std::to_string(n.events.size()) + " events, " +
-           std::to_string(n.errors.size()) + " errors>";
+    return "<" + std::to_string(n.events.size()) + " events, " + std::to_string(n.errors.size()) +
+           " errors>";
   }
   const auto& e = n.events[0];
   return std::string(canonical::toString(e.type)) + " " + e.subject + " " + e.version + " " +

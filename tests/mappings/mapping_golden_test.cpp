@@ -4,17 +4,17 @@
 //   samples/01-basic.headers.json    optional {"Header-Name": "value", …}
 //   samples/01-basic.expected.json   [events…] | {"errors": ["…", …]} | {"ignored": "reason"}
 // ORDERGATE_UPDATE_GOLDEN=1 rewrites the expected files from the actual output (review them!).
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <simdjson.h>
-
 #include "adapters/mapping/mapping.hpp"
-#include "gateway/config/yaml_tree.hpp"
 #include "canonical/json.hpp"
+#include "gateway/config/yaml_tree.hpp"
 #include "tests/support/json_compare.hpp"
 
 namespace ordergate::adapters::mapping {
@@ -34,7 +34,8 @@ fs::path sourceDir() {
 }
 
 bool endsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::vector<Sample> discover() {
@@ -130,8 +131,8 @@ TEST_P(MappingGolden, MatchesExpected) {
   const auto headers = readHeaders(besides(s.input, ".headers.json"));
   std::string out;
   std::string err;
-  const int rc = runMappingTest(*tree, "mappings/" + s.mapping + "/mapping.yaml", input, headers,
-                                out, err);
+  const int rc =
+      runMappingTest(*tree, "mappings/" + s.mapping + "/mapping.yaml", input, headers, out, err);
   const std::string actual = actualDocument(rc, out, err);
   const fs::path expected_path = besides(s.input, ".expected.json");
   if (const char* update = std::getenv("ORDERGATE_UPDATE_GOLDEN"); update && *update == '1') {

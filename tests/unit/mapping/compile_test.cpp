@@ -35,14 +35,15 @@ TEST(MappingCompile, UnknownKeysAreErrorsWithLineAndRule) {
   EXPECT_NE(top.find("mappings/t/mapping.yaml:4 (top).extra: unknown key \"extra\""),
             std::string::npos)
       << top;
-  const std::string mod = joined(compileErrors(channelYaml("", "", ", order_number: {path: a, tirm: true}")));
+  const std::string mod =
+      joined(compileErrors(channelYaml("", "", ", order_number: {path: a, tirm: true}")));
   EXPECT_NE(mod.find("order.channel.order_number.tirm: unknown key \"tirm\""), std::string::npos)
       << mod;
 }
 
 TEST(MappingCompile, EnumTargetsAreValidatedAtCompileTime) {
-  const std::string e =
-      joined(compileErrors(channelYaml("  status: {path: s, map: {paid: opened}, fallback: open}\n")));
+  const std::string e = joined(
+      compileErrors(channelYaml("  status: {path: s, map: {paid: opened}, fallback: open}\n")));
   EXPECT_NE(e.find("order.status.map.paid: \"opened\" is not a canonical order status"),
             std::string::npos)
       << e;
@@ -58,21 +59,24 @@ TEST(MappingCompile, BadPathsFormatsZonesAreErrors) {
   EXPECT_NE(joined(compileErrors(channelYaml("  placed_at: {path: t, zone: Mars/Olympus}\n")))
                 .find("order.placed_at.zone: unknown time zone"),
             std::string::npos);
-  const std::string x = joined(compileErrors(
-      "name: x\nkind: carrier\nsource: {format: xml}\n"
-      "tracking: {tracking_number: \"//[\", events: {each: a, occurred_at: t}}\n"
-      "status: {table: {A: delivered}}\n"));
-  EXPECT_NE(x.find("tracking.tracking_number: invalid path \"//[\": XPath"), std::string::npos) << x;
+  const std::string x = joined(
+      compileErrors("name: x\nkind: carrier\nsource: {format: xml}\n"
+                    "tracking: {tracking_number: \"//[\", events: {each: a, occurred_at: t}}\n"
+                    "status: {table: {A: delivered}}\n"));
+  EXPECT_NE(x.find("tracking.tracking_number: invalid path \"//[\": XPath"), std::string::npos)
+      << x;
 }
 
 TEST(MappingCompile, RequiredPiecesAreNamed) {
-  const std::string e = joined(compileErrors("name: x\nsource: {format: json}\norder: {lines: {each: a}}\n"));
+  const std::string e =
+      joined(compileErrors("name: x\nsource: {format: json}\norder: {lines: {each: a}}\n"));
   EXPECT_NE(e.find("order.channel: required"), std::string::npos) << e;
   EXPECT_NE(e.find("order.currency: required"), std::string::npos) << e;
   EXPECT_NE(e.find("order.lines.line_id: required"), std::string::npos) << e;
-  const std::string c = joined(compileErrors("name: x\nkind: carrier\nsource: {format: json}\n"
-                                             "tracking: {tracking_number: n, events: {each: e, occurred_at: t}}\n"
-                                             "status: {table: {a: arrived}}\n"));
+  const std::string c =
+      joined(compileErrors("name: x\nkind: carrier\nsource: {format: json}\n"
+                           "tracking: {tracking_number: n, events: {each: e, occurred_at: t}}\n"
+                           "status: {table: {a: arrived}}\n"));
   EXPECT_NE(c.find("status.table.a: \"arrived\" is not a canonical tracking status"),
             std::string::npos)
       << c;

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "adapters/mapping/mapping.hpp"
 #include "gateway/config/yaml_tree.hpp"
@@ -23,7 +23,9 @@ inline std::string channelYaml(const std::string& extra_order, const std::string
          "source: {format: json}\n" +
          extra_top +
          "order:\n"
-         "  channel: {order_id: id" + extra_channel + "}\n"
+         "  channel: {order_id: id" +
+         extra_channel +
+         "}\n"
          "  currency: {path: currency, default: USD}\n"
          "  updated_at: {path: updated, default: \"2026-03-01T00:00:00Z\"}\n"
          "  lines: {each: \"lines[*]\", line_id: {position: true}, quantity: {literal: \"1\"}}\n" +
@@ -71,9 +73,10 @@ inline std::string dataAt(const RunResult& r, const std::string& pointer) {
 /// Evaluates `expr` as order.channel.order_number on `input` (an object with "id": 1 added).
 inline std::string textOf(const std::string& expr, const std::string& fields,
                           std::vector<std::pair<std::string, std::string>> headers = {}) {
-  const RunResult r = run(channelYaml("", "", ", order_number: " + expr),
-                          "{\"id\": 1, \"lines\": [{}]" + (fields.empty() ? "" : ", " + fields) + "}",
-                          std::move(headers));
+  const RunResult r =
+      run(channelYaml("", "", ", order_number: " + expr),
+          "{\"id\": 1, \"lines\": [{}]" + (fields.empty() ? "" : ", " + fields) + "}",
+          std::move(headers));
   return dataAt(r, "/channel/order_number");
 }
 

@@ -1,5 +1,6 @@
 // Declared signature schemes. Vectors computed with openssl over the exact bytes, e.g.
-//   printf '%s' '{"id":727,"status":"processing"}' | openssl dgst -sha256 -hmac woo-secret -binary | base64
+//   printf '%s' '{"id":727,"status":"processing"}' | openssl dgst -sha256 -hmac woo-secret -binary
+//   | base64
 #include <chrono>
 
 #include "adapters/mapping/mapping.hpp"
@@ -16,8 +17,8 @@ Result<ChannelAdapterPtr> adapterFor(const std::string& signature_yaml, SettingN
   EXPECT_TRUE(tree);
   auto plan = compileMapping(*tree, kFile);
   EXPECT_TRUE(plan) << (plan ? "" : describe(plan.error()));
-  return createMappingAdapter(AdapterContext{"shop", Settings("channels.shop", std::move(settings))},
-                              *plan);
+  return createMappingAdapter(
+      AdapterContext{"shop", Settings("channels.shop", std::move(settings))}, *plan);
 }
 
 SettingNode settingsWith(std::vector<std::pair<std::string, std::string>> kv) {
@@ -58,29 +59,33 @@ TEST(MappingSignature, Base64OverBody) {
 }
 
 TEST(MappingSignature, HexWithPrefix) {
-  auto a = adapterFor("signature: {scheme: hmac-sha256, header: X-Hmac-Signature, encoding: hex, "
-                      "prefix: \"hmac-sha256-hex=\", secret_setting: webhook_secret}\n",
-                      settingsWith({{"webhook_secret", "ep-secret"}}));
+  auto a = adapterFor(
+      "signature: {scheme: hmac-sha256, header: X-Hmac-Signature, encoding: hex, "
+      "prefix: \"hmac-sha256-hex=\", secret_setting: webhook_secret}\n",
+      settingsWith({{"webhook_secret", "ep-secret"}}));
   ASSERT_TRUE(a) << describe(a.error());
-  EXPECT_TRUE(verify(**a, {{"X-Hmac-Signature",
-                            "hmac-sha256-hex=f06948466ad9ae91d3832522b0f87fcaacda80bcecfdb60da73b3bfcc5f3b6b4"}}));
-  EXPECT_TRUE(verify(**a, {{"X-Hmac-Signature",
-                            "hmac-sha256-hex=F06948466AD9AE91D3832522B0F87FCAACDA80BCECFDB60DA73B3BFCC5F3B6B4"}}));
+  EXPECT_TRUE(verify(
+      **a, {{"X-Hmac-Signature",
+             "hmac-sha256-hex=f06948466ad9ae91d3832522b0f87fcaacda80bcecfdb60da73b3bfcc5f3b6b4"}}));
+  EXPECT_TRUE(verify(
+      **a, {{"X-Hmac-Signature",
+             "hmac-sha256-hex=F06948466AD9AE91D3832522B0F87FCAACDA80BCECFDB60DA73B3BFCC5F3B6B4"}}));
   EXPECT_FALSE(verify(**a, {{"X-Hmac-Signature",
                              "f06948466ad9ae91d3832522b0f87fcaacda80bcecfdb60da73b3bfcc5f3b6b4"}}));
 }
 
 TEST(MappingSignature, TemplateOfHeadersAndBodyWithTimestampTolerance) {
   auto a = adapterFor(
-      "signature: {scheme: hmac-sha256, header: webhook-signature, prefix: \"v1,\", separator: \" \", "
+      "signature: {scheme: hmac-sha256, header: webhook-signature, prefix: \"v1,\", separator: \" "
+      "\", "
       "message: \"{header:webhook-id}.{header:webhook-timestamp}.{body}\", "
       "timestamp_header: webhook-timestamp, tolerance_seconds: 300, secret_encoding: base64}\n",
       settingsWith({{"secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}));
   ASSERT_TRUE(a) << describe(a.error());
-  std::vector<Header> h = {{"webhook-id", "msg_2Kf8"},
-                           {"webhook-timestamp", "1767225600"},
-                           {"webhook-signature",
-                            "v1,AAAA v1,alWZzO808HgWtiRQIwwiq4vWYaxh5F/gaINhOxbbr6c="}};
+  std::vector<Header> h = {
+      {"webhook-id", "msg_2Kf8"},
+      {"webhook-timestamp", "1767225600"},
+      {"webhook-signature", "v1,AAAA v1,alWZzO808HgWtiRQIwwiq4vWYaxh5F/gaINhOxbbr6c="}};
   EXPECT_TRUE(verify(**a, h));
   h[1].value = "1767220000";  // 5660 s before received_at: outside tolerance
   auto old = verify(**a, h);

@@ -1,5 +1,6 @@
 // Source readers: CSV/TSV quoting and rows, encodings, XML paths, JSON path compile errors.
 #include "adapters/mapping/source.hpp"
+
 #include "tests/unit/mapping/mapping_test_util.hpp"
 
 namespace ordergate::adapters::mapping::test {
@@ -27,7 +28,8 @@ Cells readColumn(std::string_view text, const std::string& column, char sep = ',
   for (const Node& row : rows) {
     Node cell;
     std::string_view v;
-    if ((*doc)->selectFirst(*path, row, cell) && (*doc)->text(cell, arena, v) == TextStatus::kValue) {
+    if ((*doc)->selectFirst(*path, row, cell) &&
+        (*doc)->text(cell, arena, v) == TextStatus::kValue) {
       c.values.emplace_back(v);
     } else {
       c.values.emplace_back("<absent>");
@@ -39,8 +41,7 @@ Cells readColumn(std::string_view text, const std::string& column, char sep = ',
 
 TEST(MappingSource, CsvQuotingRfc4180) {
   const Cells c = readColumn(
-      "a,b,c\r\n1,\"x, y\",3\r\n2,\"say \"\"hi\"\"\",\r\n\r\n3,\"multi\nline\",z\n4,,\n",
-      "b");
+      "a,b,c\r\n1,\"x, y\",3\r\n2,\"say \"\"hi\"\"\",\r\n\r\n3,\"multi\nline\",z\n4,,\n", "b");
   ASSERT_EQ(c.error, "");
   EXPECT_EQ(c.values, (std::vector<std::string>{"x, y", "say \"hi\"", "multi\nline", "<absent>"}));
   EXPECT_EQ(c.lines, (std::vector<std::uint32_t>{2, 3, 5, 7}));
@@ -95,7 +96,9 @@ TEST(MappingSource, Windows1252CsvEndToEnd) {
       "  updated_at: {literal: \"2026-03-01T00:00:00Z\"}\n"
       "  customer: {name: buyer}\n"
       "  lines: {line_id: sku, quantity: qty, unit_price: price}\n";
-  const RunResult r = run(yaml, "order,buyer,sku,qty,price\r\n7,J\xFCrgen,A,1,\x31\x30.00\r\n9,X,C,1,1.00\r\n7,,B,2,5.00\r\n");
+  const RunResult r = run(yaml,
+                          "order,buyer,sku,qty,price\r\n7,J\xFCrgen,A,1,\x31\x30.00\r\n9,X,C,1,1."
+                          "00\r\n7,,B,2,5.00\r\n");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(dataAt(r, "/customer/name"), "Jürgen");
   EXPECT_EQ(dataAt(r, "/lines/1/sku"), "");
@@ -115,8 +118,9 @@ TEST(MappingSource, XmlPathsAndAttributes) {
                           "<Number>1001</Number><Line n=\"1\" qty=\"2\"><Sku>S-1</Sku></Line>"
                           "<Line n=\"2\" qty=\"x\"><Sku>S-2</Sku></Line></Order></Orders>");
   EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("order.lines.quantity (source /Orders/Order/Line[2]/@qty): not an integer: \"x\""),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("order.lines.quantity (source /Orders/Order/Line[2]/@qty): not an integer: \"x\""),
+      std::string::npos)
       << r.err;
 }
 

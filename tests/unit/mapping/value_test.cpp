@@ -36,7 +36,8 @@ TEST(MappingValue, RequiredNamesRuleAndSource) {
   const RunResult r = run(channelYaml("", "", ", order_number: {path: a.num, required: true}"),
                           R"({"id": 1, "lines": [{}], "a": {}})");
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, "mappings/t/mapping.yaml:5 order.channel.order_number (source $.a.num): required\n");
+  EXPECT_EQ(r.err,
+            "mappings/t/mapping.yaml:5 order.channel.order_number (source $.a.num): required\n");
 }
 
 TEST(MappingValue, ConcatTrimCaseSplitJoinReplacePad) {
@@ -139,8 +140,9 @@ TEST(MappingValue, MoneyArithmetic) {
 }
 
 std::string timeOf(const std::string& expr, const std::string& fields) {
-  const RunResult r = run(channelYaml("  placed_at: " + expr + "\n"),
-                          "{\"id\": 1, \"lines\": [{}]" + (fields.empty() ? "" : ", " + fields) + "}");
+  const RunResult r =
+      run(channelYaml("  placed_at: " + expr + "\n"),
+          "{\"id\": 1, \"lines\": [{}]" + (fields.empty() ? "" : ", " + fields) + "}");
   return r.rc != 0 ? r.err : dataAt(r, "/placed_at");
 }
 
@@ -184,7 +186,8 @@ TEST(MappingValue, CountriesIntegersBooleans) {
 }
 
 TEST(MappingValue, EnumsAreCheckedAtRunTimeWithoutMap) {
-  const RunResult r = run(channelYaml("  status: s\n"), R"({"id": 1, "lines": [{}], "s": "processing"})");
+  const RunResult r =
+      run(channelYaml("  status: s\n"), R"({"id": 1, "lines": [{}], "s": "processing"})");
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("\"processing\" is not a canonical order status"), std::string::npos);
 }
