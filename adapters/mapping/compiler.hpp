@@ -47,6 +47,9 @@ class ExprCompiler {
   FieldErrors& errors_;
 };
 
+/// Compiles `signature:` (nullptr: none) into `spec`; problems go to the compiler's errors.
+void compileSignature(ExprCompiler& c, const SettingNode* node, SignatureSpec& spec);
+
 /// Reads a scalar boolean ("true"/"false"); records an error otherwise.
 bool scalarBool(ExprCompiler& c, const SettingNode& node, const std::string& rule_path);
 
