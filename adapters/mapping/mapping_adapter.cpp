@@ -65,6 +65,7 @@ Result<ChannelAdapterPtr> createMappingAdapter(const AdapterContext& ctx,
     for (const auto& [key, value] : root.map) {
       const bool known =
           key == "mapping" || key == "timezone" || key == "secret" ||
+          key == "poll" ||  // read by gateway/trackings (carriers/poll.hpp), not the adapter
           key == plan->signature.secret_setting ||
           std::find(plan->settings.begin(), plan->settings.end(), key) != plan->settings.end();
       if (!known) {

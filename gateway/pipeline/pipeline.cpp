@@ -8,6 +8,7 @@
 #include "gateway/pipeline/ingest.hpp"
 #include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/redis_client.hpp"
+#include "gateway/trackings/tracking_service.hpp"
 
 namespace ordergate::gateway::pipeline {
 
@@ -42,6 +43,9 @@ class PipelineImpl final : public Pipeline {
     if (pulls_) {
       pulls_->addRoutes(router, cfg_.admin.token);
     }
+    if (trackings_) {
+      trackings_->addRoutes(router, cfg_.admin.token);
+    }
   }
 
   void start() override {
@@ -51,9 +55,15 @@ class PipelineImpl final : public Pipeline {
     if (pulls_) {
       pulls_->start();
     }
+    if (trackings_) {
+      trackings_->start();
+    }
   }
 
   void stop() override {
+    if (trackings_) {
+      trackings_->stop();
+    }
     if (pulls_) {
       pulls_->stop();
     }
@@ -69,6 +79,10 @@ class PipelineImpl final : public Pipeline {
       auto pulls = pulls_->readinessDetails();
       out.insert(out.end(), pulls.begin(), pulls.end());
     }
+    if (trackings_) {
+      auto trackings = trackings_->readinessDetails();
+      out.insert(out.end(), trackings.begin(), trackings.end());
+    }
     return out;
   }
 
@@ -79,6 +93,13 @@ class PipelineImpl final : public Pipeline {
   std::unique_ptr<Forwarder> forwarder_;
   store::Keys keys_;
   std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
+
+ public:
+  /// Polled carriers (issue #7); null when no carrier has a `poll:` block.
+  void setTrackings(std::unique_ptr<trackings::TrackingService> t) { trackings_ = std::move(t); }
+
+ private:
+  std::unique_ptr<trackings::TrackingService> trackings_;
 };
 
 }  // namespace
@@ -144,6 +165,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
   if (!pulls) {
     return tl::unexpected(pulls.error());
   }
+  // Polled carriers (issue #7): created before `carriers` moves into Ingest.
+  auto trackings = trackings::TrackingService::create(cfg, carriers, redis, *keys, metrics);
+  if (!trackings) {
+    return tl::unexpected(trackings.error());
+  }
   auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), std::move(carriers), *keys, metrics);
   auto files = std::make_unique<FileIngest>(cfg, std::move(file_channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
@@ -154,9 +180,10 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     }
     forwarder = std::move(*f);
   }
-  return std::unique_ptr<Pipeline>(
-      new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys),
-                       std::move(*pulls)));
+  auto* impl = new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder),
+                                std::move(*keys), std::move(*pulls));
+  impl->setTrackings(std::move(*trackings));
+  return std::unique_ptr<Pipeline>(impl);
 }
 
 }  // namespace ordergate::gateway::pipeline
