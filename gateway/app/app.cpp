@@ -121,6 +121,17 @@ struct App::Impl {
       }
     });
     std::signal(SIGPIPE, SIG_IGN);
+    asio::signal_set hangup(workers.front()->io, SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_hangup =
+        [this, &hangup, &on_hangup](const boost::system::error_code& ec, int) {
+          if (ec) {
+            return;
+          }
+          log::info("SIGHUP: reloading mappings");
+          pipeline->reloadMappings();
+          hangup.async_wait(on_hangup);
+        };
+    hangup.async_wait(on_hangup);
 
     std::vector<std::thread> threads;
     for (auto& w : workers) {

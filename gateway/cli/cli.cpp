@@ -1,6 +1,7 @@
 #include "gateway/cli/cli.hpp"
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -9,6 +10,8 @@
 #include "adapters/adapter.hpp"
 #include "gateway/app/app.hpp"
 #include "gateway/cli/commands.hpp"
+#include "gateway/config/yaml_tree.hpp"
+#include "adapters/mapping/mapping.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/util/version.hpp"
@@ -54,6 +57,39 @@ int serve(const std::string& config_path, bool check_only) {
   return (*app)->run();
 }
 
+int mappingTest(const std::string& file, const std::string& input,
+                const std::vector<std::string>& header_args) {
+  auto tree = config::loadYamlTree(file);
+  if (!tree) {
+    std::fprintf(stderr, "ordergate: %s: %s\n", tree.error().field.c_str(), tree.error().message.c_str());
+    return kExitUsage;
+  }
+  std::ifstream in(input, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "ordergate: cannot read %s\n", input.c_str());
+    return kExitUsage;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const std::string& h : header_args) {
+    auto colon = h.find(':');
+    if (colon == std::string::npos) {
+      std::fprintf(stderr, "ordergate: --header must be 'Name: value', got \"%s\"\n", h.c_str());
+      return kExitUsage;
+    }
+    std::string value = h.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    headers.emplace_back(h.substr(0, colon), value);
+  }
+  std::string out;
+  std::string err;
+  int code = adapters::mapping::runMappingTest(*tree, file, bytes, headers, out, err);
+  if (!out.empty()) std::fputs(out.c_str(), stdout);
+  if (!out.empty() && out.back() != '\n') std::fputc('\n', stdout);
+  if (!err.empty()) std::fputs(err.c_str(), stderr);
+  return code == 0 ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -74,6 +110,17 @@ int runCli(int argc, char** argv) {
   ingest_cmd->add_option("--config,-c", config_path, "YAML config file")->required();
   ingest_cmd->add_option("--channel", ingest_channel, "channel id (a flat-file channel)")->required();
   ingest_cmd->add_option("files", ingest_files, "report files (plain or gzip)")->required();
+
+  std::string mapping_file;
+  std::string mapping_input;
+  std::vector<std::string> mapping_headers;
+  auto* mapping_cmd = cli.add_subcommand("mapping", "config-defined channels and carriers");
+  auto* mapping_test_cmd = mapping_cmd->add_subcommand(
+      "test", "print the canonical JSON a mapping makes of INPUT (or its errors); no signature check");
+  mapping_cmd->require_subcommand(1);
+  mapping_test_cmd->add_option("--mapping,-m", mapping_file, "mapping file (mappings/<name>/mapping.yaml)")->required();
+  mapping_test_cmd->add_option("input", mapping_input, "input payload file")->required();
+  mapping_test_cmd->add_option("--header,-H", mapping_headers, "a request header, 'Name: value' (repeatable)");
 
   AdminQuery query;
   auto add_admin = [&](const char* name, const char* what) {
@@ -108,6 +155,9 @@ int runCli(int argc, char** argv) {
 
   if (serve_cmd->parsed()) {
     return serve(config_path, check_only);
+  }
+  if (mapping_test_cmd->parsed()) {
+    return mappingTest(mapping_file, mapping_input, mapping_headers);
   }
   if (ingest_cmd->parsed()) {
     return runIngest(config_path, ingest_channel, ingest_files);

@@ -305,7 +305,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
       co_return co_await replayFileOrder(redis, keys, files, q);
     }
     const bool carrier = q.entry.kind == "carrier";
-    const adapters::ChannelAdapter* adapter =
+    adapters::ChannelAdapterPtr adapter =
         carrier ? ingest.carrier(q.entry.channel) : ingest.channel(q.entry.channel);
     if (adapter == nullptr) {
       co_return http::jsonError(409, "conflict", q.entry.kind + " \"" + q.entry.channel + "\" is no longer configured");

@@ -63,8 +63,8 @@ http::Response outcomeResponse(std::string_view status, const std::vector<EventO
 Ingest::Ingest(const config::Config& cfg, AdapterMap channels, AdapterMap carriers,
                store::Keys keys, metrics::Registry& metrics)
     : cfg_(cfg),
-      channels_(std::move(channels)),
-      carriers_(std::move(carriers)),
+      channels_(toSlots(std::move(channels))),
+      carriers_(toSlots(std::move(carriers))),
       keys_(std::move(keys)),
       messages_(metrics.counter("ordergate_channel_messages_total",
                                 "Pushes per channel by outcome (accepted, duplicate, stale, "
@@ -77,19 +77,43 @@ Ingest::Ingest(const config::Config& cfg, AdapterMap channels, AdapterMap carrie
                                      "Time from request read to the answer being ready",
                                      {"channel"})) {}
 
-const adapters::ChannelAdapter* Ingest::channel(std::string_view id) const {
-  auto it = channels_.find(id);
-  return it == channels_.end() ? nullptr : it->second.get();
+Ingest::SlotMap Ingest::toSlots(AdapterMap adapters) {
+  SlotMap out;
+  for (auto& [id, adapter] : adapters) {
+    auto slot = std::make_unique<Slot>();
+    slot->adapter = std::move(adapter);
+    out.emplace(id, std::move(slot));
+  }
+  return out;
+}
+
+adapters::ChannelAdapterPtr Ingest::lookup(const SlotMap& slots, std::string_view id) {
+  auto it = slots.find(id);
+  if (it == slots.end()) {
+    return nullptr;
+  }
+  std::lock_guard lock(it->second->mutex);
+  return it->second->adapter;
+}
+
+adapters::ChannelAdapterPtr Ingest::channel(std::string_view id) const { return lookup(channels_, id); }
+
+bool Ingest::replace(std::string_view kind, std::string_view id, adapters::ChannelAdapterPtr adapter) {
+  SlotMap& slots = kind == "carrier" ? carriers_ : channels_;
+  auto it = slots.find(id);
+  if (it == slots.end()) {
+    return false;
+  }
+  std::lock_guard lock(it->second->mutex);
+  it->second->adapter = std::move(adapter);
+  return true;
 }
 
 void Ingest::count(std::string_view channel, std::string_view outcome) {
   messages_.with({channel, outcome}).inc();
 }
 
-const adapters::ChannelAdapter* Ingest::carrier(std::string_view id) const {
-  auto it = carriers_.find(id);
-  return it == carriers_.end() ? nullptr : it->second.get();
-}
+adapters::ChannelAdapterPtr Ingest::carrier(std::string_view id) const { return lookup(carriers_, id); }
 
 asio::awaitable<http::Response> Ingest::channelWebhook(http::Request& req) {
   return push(req, channel(req.param("id")), "channel");
@@ -99,7 +123,7 @@ asio::awaitable<http::Response> Ingest::carrierCallback(http::Request& req) {
   return push(req, carrier(req.param("id")), "carrier");
 }
 
-asio::awaitable<http::Response> Ingest::push(http::Request& req, const adapters::ChannelAdapter* adapter,
+asio::awaitable<http::Response> Ingest::push(http::Request& req, adapters::ChannelAdapterPtr adapter,
                                              std::string_view kind) {
   std::string_view id = req.param("id");
   if (adapter == nullptr) {

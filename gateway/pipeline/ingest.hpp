@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -49,8 +50,12 @@ class Ingest {
                                                  bool quarantine_errors = true,
                                                  std::string_view kind = "channel");
 
-  [[nodiscard]] const adapters::ChannelAdapter* channel(std::string_view id) const;
-  [[nodiscard]] const adapters::ChannelAdapter* carrier(std::string_view id) const;
+  /// The adapter now in force (a hot reload may replace it; holders keep theirs alive).
+  [[nodiscard]] adapters::ChannelAdapterPtr channel(std::string_view id) const;
+  [[nodiscard]] adapters::ChannelAdapterPtr carrier(std::string_view id) const;
+  /// Swaps the adapter of an existing channel or carrier (mapping hot reload). Thread-safe:
+  /// requests in flight finish on the adapter they started with. False for an unknown id.
+  bool replace(std::string_view kind, std::string_view id, adapters::ChannelAdapterPtr adapter);
 
   /// Where pushes that return Normalized::pulls (Lazada) are stored; set once before serving.
   void setPullService(pulls::PullService* pulls) { pulls_ = pulls; }
@@ -61,7 +66,7 @@ class Ingest {
       std::vector<canonical::CanonicalEvent>& events);
   static http::Response errorsResponse(unsigned status, std::string_view state, std::string_view id,
                                        const FieldErrors& errors);
-  boost::asio::awaitable<http::Response> push(http::Request& req, const adapters::ChannelAdapter* adapter,
+  boost::asio::awaitable<http::Response> push(http::Request& req, adapters::ChannelAdapterPtr adapter,
                                               std::string_view kind);
   boost::asio::awaitable<http::Response> quarantine(store::RedisClient& redis,
                                                     std::string_view channel_id,
@@ -70,8 +75,16 @@ class Ingest {
   void count(std::string_view channel, std::string_view outcome);
 
   const config::Config& cfg_;
-  AdapterMap channels_;
-  AdapterMap carriers_;
+  // One slot per configured id; only the pointer inside changes after start-up.
+  struct Slot {
+    mutable std::mutex mutex;
+    adapters::ChannelAdapterPtr adapter;
+  };
+  using SlotMap = std::map<std::string, std::unique_ptr<Slot>, std::less<>>;
+  static SlotMap toSlots(AdapterMap adapters);
+  static adapters::ChannelAdapterPtr lookup(const SlotMap& slots, std::string_view id);
+  SlotMap channels_;
+  SlotMap carriers_;
   store::Keys keys_;
   metrics::Family<metrics::Counter>& messages_;
   metrics::Family<metrics::Counter>& events_;

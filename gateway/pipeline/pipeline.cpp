@@ -5,6 +5,7 @@
 #include "gateway/pipeline/admin.hpp"
 #include "gateway/pipeline/file_ingest.hpp"
 #include "gateway/pipeline/forwarder.hpp"
+#include "gateway/pipeline/mappings.hpp"
 #include "gateway/pipeline/ingest.hpp"
 #include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/redis_client.hpp"
@@ -20,15 +21,19 @@ class PipelineImpl final : public Pipeline {
  public:
   PipelineImpl(const config::Config& cfg, std::unique_ptr<Ingest> ingest,
                std::unique_ptr<FileIngest> files, std::unique_ptr<Forwarder> forwarder,
-               store::Keys keys, std::unique_ptr<pulls::PullService> pulls)
+               store::Keys keys, std::unique_ptr<pulls::PullService> pulls,
+               std::unique_ptr<MappingSet> mappings)
       : cfg_(cfg),
         ingest_(std::move(ingest)),
         files_(std::move(files)),
         forwarder_(std::move(forwarder)),
         keys_(std::move(keys)),
-        pulls_(std::move(pulls)) {
+        pulls_(std::move(pulls)),
+        mappings_(std::move(mappings)) {
     ingest_->setPullService(pulls_.get());
   }
+
+  void reloadMappings() override { mappings_->reloadAll(*ingest_); }
 
   void addRoutes(http::Router& router) override {
     Ingest* ingest = ingest_.get();
@@ -49,6 +54,7 @@ class PipelineImpl final : public Pipeline {
   }
 
   void start() override {
+    mappings_->startWatching(*ingest_);
     if (forwarder_) {
       forwarder_->start();
     }
@@ -64,6 +70,7 @@ class PipelineImpl final : public Pipeline {
     if (trackings_) {
       trackings_->stop();
     }
+    mappings_->stop();
     if (pulls_) {
       pulls_->stop();
     }
@@ -75,6 +82,8 @@ class PipelineImpl final : public Pipeline {
   std::vector<std::pair<std::string, std::string>> readinessDetails() const override {
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back("forwarder", forwarder_ ? forwarder_->status() : "disabled");
+    auto mappings = mappings_->readinessDetails();
+    out.insert(out.end(), mappings.begin(), mappings.end());
     if (pulls_) {
       auto pulls = pulls_->readinessDetails();
       out.insert(out.end(), pulls.begin(), pulls.end());
@@ -93,6 +102,7 @@ class PipelineImpl final : public Pipeline {
   std::unique_ptr<Forwarder> forwarder_;
   store::Keys keys_;
   std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
+  std::unique_ptr<MappingSet> mappings_;
 
  public:
   /// Polled carriers (issue #7); null when no carrier has a `poll:` block.
@@ -114,10 +124,17 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
   }
   std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> channels;
   std::map<std::string, adapters::FileAdapterPtr, std::less<>> file_channels;
+  std::vector<MappingSet::Entry> mapping_entries;
   for (const config::EndpointConfig& ch : cfg.channels) {
     if (!ch.mapping.empty()) {
-      return fail(ErrorCode::kConfig, "mapping-defined channels are not available in this build",
-                  cfg.source_path + ": " + ch.settings.keyPath("mapping"));
+      std::string path = resolveMappingPath(ch.mapping, cfg.source_path);
+      auto adapter = loadMappingAdapter(ch, path, "channel");
+      if (!adapter) {
+        return fail(ErrorCode::kConfig, adapter.error().message, cfg.source_path + ": " + adapter.error().field);
+      }
+      channels.emplace(ch.id, std::move(*adapter));
+      mapping_entries.push_back({"channel", ch, path, {}, {}});
+      continue;
     }
     adapters::AdapterContext ctx{ch.id, ch.settings};
     auto adapter = registry.create(ch.adapter, ctx);
@@ -142,8 +159,14 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
   std::map<std::string, adapters::ChannelAdapterPtr, std::less<>> carriers;
   for (const config::EndpointConfig& c : cfg.carriers) {
     if (!c.mapping.empty()) {
-      return fail(ErrorCode::kConfig, "mapping-defined carriers are not available in this build",
-                  cfg.source_path + ": " + c.settings.keyPath("mapping"));
+      std::string path = resolveMappingPath(c.mapping, cfg.source_path);
+      auto adapter = loadMappingAdapter(c, path, "carrier");
+      if (!adapter) {
+        return fail(ErrorCode::kConfig, adapter.error().message, cfg.source_path + ": " + adapter.error().field);
+      }
+      carriers.emplace(c.id, std::move(*adapter));
+      mapping_entries.push_back({"carrier", c, path, {}, {}});
+      continue;
     }
     for (const auto& ch : cfg.channels) {
       if (ch.id == c.id) {
@@ -181,7 +204,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     forwarder = std::move(*f);
   }
   auto* impl = new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder),
-                                std::move(*keys), std::move(*pulls));
+                                std::move(*keys), std::move(*pulls),
+                                std::make_unique<MappingSet>(std::move(mapping_entries), metrics));
   impl->setTrackings(std::move(*trackings));
   return std::unique_ptr<Pipeline>(impl);
 }

@@ -36,6 +36,8 @@ class Pipeline {
   virtual void start() = 0;
   /// Stops the forwarder; entries in flight stay pending in Redis and are re-delivered.
   virtual void stop() = 0;
+  /// Recompiles every mapping file now (SIGHUP); a broken file keeps the old plan.
+  virtual void reloadMappings() = 0;
   /// Extra /readyz lines, e.g. {"forwarder", "ok"}.
   [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> readinessDetails() const = 0;
 };
