@@ -188,12 +188,14 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
   if (!pulls) {
     return tl::unexpected(pulls.error());
   }
-  // Polled carriers (issue #7): created before `carriers` moves into Ingest.
-  auto trackings = trackings::TrackingService::create(cfg, carriers, redis, *keys, metrics);
+  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), std::move(carriers), *keys, metrics);
+  // Polled carriers (issue #7): responses are read with the carrier's current (reloadable) plan.
+  Ingest* ingest_ptr = ingest.get();
+  auto trackings = trackings::TrackingService::create(
+      cfg, [ingest_ptr](std::string_view id) { return ingest_ptr->carrier(id); }, redis, *keys, metrics);
   if (!trackings) {
     return tl::unexpected(trackings.error());
   }
-  auto ingest = std::make_unique<Ingest>(cfg, std::move(channels), std::move(carriers), *keys, metrics);
   auto files = std::make_unique<FileIngest>(cfg, std::move(file_channels), *keys, metrics);
   std::unique_ptr<Forwarder> forwarder;
   if (cfg.forwarder.enabled) {

@@ -17,6 +17,7 @@
 #include "gateway/app/worker.hpp"
 #include "gateway/config/yaml_tree.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/pipeline/mappings.hpp"
 #include "gateway/trackings/tracking_service_impl.hpp"
 
 namespace ordergate::gateway::trackings {
@@ -162,7 +163,7 @@ TrackingService::TrackingService(std::unique_ptr<Impl> impl) : impl_(std::move(i
 TrackingService::~TrackingService() { stop(); }
 
 Result<std::unique_ptr<TrackingService>> TrackingService::create(const config::Config& cfg,
-                                                                 const AdapterMap& adapters,
+                                                                 AdapterLookup lookup,
                                                                  store::RedisEndpoint redis,
                                                                  store::Keys keys,
                                                                  metrics::Registry& metrics) {
@@ -175,6 +176,7 @@ Result<std::unique_ptr<TrackingService>> TrackingService::create(const config::C
     return fail(ErrorCode::kConfig, policy.error().message, cfg.source_path + ": retry");
   }
   auto impl = std::make_unique<Impl>(cfg, std::move(redis), keys, std::move(*policy), metrics);
+  impl->lookup = std::move(lookup);
   auto& followed = metrics.gauge("ordergate_trackings_followed",
                                  "Shipments being polled per carrier", {"carrier"});
   for (const config::EndpointConfig& c : cfg.carriers) {
@@ -195,15 +197,13 @@ Result<std::unique_ptr<TrackingService>> TrackingService::create(const config::C
     }
     adapters::ChannelAdapterPtr adapter;
     if (!poll->poll_mapping.empty()) {
-      auto a = pollMappingAdapter(c, poll->poll_mapping);
+      auto a = pollMappingAdapter(c, pipeline::resolveMappingPath(poll->poll_mapping, cfg.source_path));
       if (!a) {
         return located(a.error());
       }
       adapter = std::move(*a);
-    } else if (auto it = adapters.find(c.id); it != adapters.end()) {
-      adapter = it->second;
     }
-    if (!adapter) {
+    if (!adapter && !impl->lookup(c.id)) {
       return fail(ErrorCode::kConfig, "a polled carrier needs a mapping (or poll.poll_mapping)",
                   cfg.source_path + ": " + c.settings.keyPath("poll"));
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,12 +27,14 @@ namespace ordergate::gateway::trackings {
 /// Polling stops at a terminal status. Thread-safe where noted.
 class TrackingService {
  public:
-  using AdapterMap = std::map<std::string, adapters::ChannelAdapterPtr, std::less<>>;
-  /// One polled carrier per `carriers.<id>.poll` block; nullptr when there is none. `carriers`
-  /// are the callback adapters (their mapping reads the poll responses unless the block names
-  /// a `poll_mapping`). Errors kConfig naming the key.
+  /// The carrier's callback adapter as in force now (hot reload swaps it); null when unknown.
+  /// Called on the worker thread; must be thread-safe and outlive the service.
+  using AdapterLookup = std::function<adapters::ChannelAdapterPtr(std::string_view carrier_id)>;
+  /// One polled carrier per `carriers.<id>.poll` block; nullptr when there is none. The
+  /// carrier's callback mapping reads the poll responses unless the block names a
+  /// `poll_mapping`. Errors kConfig naming the key.
   [[nodiscard]] static Result<std::unique_ptr<TrackingService>> create(
-      const config::Config& cfg, const AdapterMap& carriers, store::RedisEndpoint redis,
+      const config::Config& cfg, AdapterLookup carriers, store::RedisEndpoint redis,
       store::Keys keys, metrics::Registry& metrics);
   ~TrackingService();
   TrackingService(const TrackingService&) = delete;

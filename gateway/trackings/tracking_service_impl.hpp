@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxResponseBody = 8 * 1024 * 1024;
 struct PolledCarrier {
   std::string id;
   carriers::PollConfig poll;
-  adapters::ChannelAdapterPtr adapter;  ///< reads the poll responses
+  adapters::ChannelAdapterPtr poll_adapter;  ///< `poll_mapping`; null: the callback adapter
   TrackingKeys keys;
   metrics::Gauge* followed = nullptr;
   // Worker thread only.
@@ -45,6 +45,7 @@ struct PollOutcome {
 struct TrackingService::Impl {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
+  AdapterLookup lookup;
   store::Keys keys;
   forward::RetryPolicy policy;
   forward::Random random = forward::defaultRandom();

@@ -146,7 +146,11 @@ asio::awaitable<PollOutcome> TrackingService::Impl::pollOne(PolledCarrier& c, co
   msg.channel_id = c.id;
   msg.body = r.body_excerpt;
   msg.received_at = canonical::Timestamp(milliseconds(nowMs()));
-  adapters::Normalized n = c.adapter->normalize(msg);
+  adapters::ChannelAdapterPtr adapter = c.poll_adapter ? c.poll_adapter : lookup(c.id);
+  if (!adapter) {
+    co_return failed("error", "carrier has no mapping", std::nullopt);
+  }
+  adapters::Normalized n = adapter->normalize(msg);
   if (!n.errors.empty()) {
     log::warn("tracking response not normalisable", {{"carrier", c.id},
                                                      {"tracking_number", s.tracking_number},
