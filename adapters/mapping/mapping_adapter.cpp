@@ -65,7 +65,8 @@ Result<ChannelAdapterPtr> createMappingAdapter(const AdapterContext& ctx,
     for (const auto& [key, value] : root.map) {
       const bool known =
           key == "mapping" || key == "timezone" || key == "secret" ||
-          key == "poll" ||  // read by gateway/trackings (carriers/poll.hpp), not the adapter
+          // a carrier's `poll:` block is read by gateway/trackings (carriers/poll.hpp)
+          (key == "poll" && plan->kind == MappingKind::kCarrier) ||
           key == plan->signature.secret_setting ||
           std::find(plan->settings.begin(), plan->settings.end(), key) != plan->settings.end();
       if (!known) {
