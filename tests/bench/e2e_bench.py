@@ -414,6 +414,7 @@ def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, lim
                 "p50": (quantile(ack, 0.5) or 0) * 1000, "p99": (quantile(ack, 0.99) or 0) * 1000,
                 "p999": (quantile(ack, 0.999) or 0) * 1000},
         }
+        result["redis_commands_per_request"] = redis_commandstats(stack, n)
         if sample:
             result["samples"] = samples
         return result
@@ -421,6 +422,17 @@ def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, lim
         if stack in STARTED:
             STARTED.remove(stack)
         stack.close()
+
+
+def redis_commandstats(stack, requests):
+    """Redis commands per request over the whole run (incl. drain): calls and µs of Redis CPU."""
+    out = {}
+    for line in stack.redis.cli("INFO", "commandstats").splitlines():
+        m = re.match(r"cmdstat_([^:]+):calls=(\d+),usec=(\d+)", line)
+        if m and int(m.group(2)) > 0:
+            out[m.group(1)] = {"calls_per_request": int(m.group(2)) / requests,
+                               "usec_per_request": int(m.group(3)) / requests}
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]["usec_per_request"]))
 
 
 def mmm(values):
@@ -572,6 +584,7 @@ def summarise(results):
             "errors": sum(r["errors"] for r in runs),
             "exhausted": any(r["exhausted"] for r in runs),
             "rate_target": runs[0]["rate_target"],
+            "redis_commands": runs[len(runs) // 2].get("redis_commands_per_request"),
         }
         if name == "keepup":
             s[name]["verdicts"] = [r["verdict"] for r in runs]
@@ -608,6 +621,10 @@ def print_summary(s):
         print(f"    peak RSS MiB             {fmt(r['peak_rss_mib'])}")
         print(f"    drain after run s        {fmt(r['drain_s'], 2)}   errors {r['errors']:.0f}"
               + ("   WARNING: request file exhausted" if r["exhausted"] else ""))
+        if r.get("redis_commands"):
+            top = ", ".join(f"{k} {v['calls_per_request']:.2f}×/{v['usec_per_request']:.1f}µs"
+                            for k, v in list(r["redis_commands"].items())[:6])
+            print(f"    redis per request        {top}")
         if name == "keepup":
             for v in r["verdicts"]:
                 print(f"    keep-up: {v}")
