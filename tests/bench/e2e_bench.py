@@ -16,6 +16,8 @@ Scenarios (each run starts from an empty Redis and a fresh gateway):
   half       gateway, distinct, paced at half the distinct max rate      (p99 ack latency)
   keepup     gateway, distinct, paced at 80 % of the distinct max rate for 60 s, sampling
              ordergate_outbox_lag_seconds / ordergate_outbox_depth every second
+  profile    (not by default) one distinct run under `perf record`, summarised by
+             perf_attribute.py into OUT/gateway-distinct.profile.txt
 
 Prints a summary and writes every figure to OUT/e2e.json.
 """
@@ -334,7 +336,7 @@ def wait_drained(stack, accepted, timeout):
 
 
 def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, limit=0,
-                sample=False):
+                sample=False, profile=None):
     duration = duration or args.duration
     stack = Stack(args.binary)
     try:
@@ -377,9 +379,19 @@ def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, lim
             w["errors"] = (w["errors_status"] + w["errors_connect"] + w["errors_read"]
                            + w["errors_write"] + w["errors_timeout"])
         else:
+            perf = None
+            if profile:
+                # Software clock (this VM has no hardware counters), DWARF unwinding (no frame
+                # pointers); a few seconds in the middle of the run.
+                perf = subprocess.Popen(
+                    ["perf", "record", "-e", "cpu-clock", "-F", "400", "--call-graph", "dwarf,8192",
+                     "-p", str(gw), "-o", profile, "--", "sleep", str(max(2, duration - 4))],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             w = run_wrk(url, requests_file, mode, args.threads,
                         args.paced_connections if rate else args.connections, duration,
                         limit=limit, rate=rate)
+            if perf:
+                perf.wait(timeout=60)
         cpu_run = cpu_seconds([gw]) - c0
         redis_run = cpu_seconds([redis_pid]) - r0
         sink_run = cpu_seconds(sink_pids) - s0
@@ -548,6 +560,19 @@ def main():
             keepup.append(r)
             log(f"  {r['rps']:.0f} req/s, verdict {r['verdict']}")
     results["keepup"] = keepup
+
+    if "profile" in scenarios and shutil.which("perf"):
+        data = os.path.join(args.out, "gateway-distinct.perf.data")
+        log("profile: one distinct run under perf record (cpu-clock, DWARF call graphs)")
+        gateway_run(args, max_requests, profile=data)
+        stacks = os.path.join(args.out, "gateway-distinct.stacks.txt")
+        with open(stacks, "w") as f:
+            subprocess.run(["perf", "script", "-i", data, "-F", "tid,ip,sym,dso"], stdout=f,
+                           stderr=subprocess.DEVNULL, timeout=600)
+        with open(os.path.join(args.out, "gateway-distinct.profile.txt"), "w") as f:
+            subprocess.run([sys.executable, os.path.join(HERE, "perf_attribute.py"), stacks],
+                           stdout=f, timeout=600)
+        log(f"profile written to {args.out}/gateway-distinct.profile.txt")
 
     summary = summarise(results)
     results["summary"] = summary
