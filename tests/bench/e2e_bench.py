@@ -497,7 +497,7 @@ def main():
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--paced-connections", type=int, default=32)
     ap.add_argument("--keepup-seconds", type=int, default=60)
-    ap.add_argument("--keepup-runs", type=int, default=1)
+    ap.add_argument("--keepup-runs", type=int, default=3)
     ap.add_argument("--drain-timeout", type=int, default=120)
     ap.add_argument("--duplicate-set", type=int, default=2000)
     ap.add_argument("--scenarios", default="floor,distinct,duplicate,half,keepup")

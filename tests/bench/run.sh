@@ -71,7 +71,7 @@ if want e2e; then
   echo "== end to end" | tee -a "$SUMMARY"
   e2e_args=(--binary "$BUILD_DIR/gateway/ordergate" --out "$OUT" --work "$DATA")
   if [ "$QUICK" = 1 ]; then
-    e2e_args+=(--runs 1 --duration 5 --keepup-seconds 20)
+    e2e_args+=(--runs 1 --duration 5 --keepup-seconds 20 --keepup-runs 1)
   fi
   python3 tests/bench/e2e_bench.py "${e2e_args[@]}" | tee -a "$SUMMARY"
 fi
