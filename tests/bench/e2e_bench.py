@@ -498,6 +498,10 @@ def main():
     ap.add_argument("--paced-connections", type=int, default=32)
     ap.add_argument("--keepup-seconds", type=int, default=60)
     ap.add_argument("--keepup-runs", type=int, default=3)
+    ap.add_argument("--keepup-fraction", type=float, default=0.8,
+                    help="keep-up rate as a fraction of the distinct max rate")
+    ap.add_argument("--max-rate", type=float, default=0,
+                    help="use this distinct max rate instead of measuring it (half, keepup)")
     ap.add_argument("--drain-timeout", type=int, default=120)
     ap.add_argument("--duplicate-set", type=int, default=2000)
     ap.add_argument("--scenarios", default="floor,distinct,duplicate,half,keepup")
@@ -538,7 +542,8 @@ def main():
                 duplicate[-1]["ratio_to_floor"] = duplicate[-1]["rps"] / floors[-1]["rps"]
     results.update({"floor": floors, "distinct": distinct, "duplicate": duplicate})
 
-    max_rate = statistics.median(r["rps"] for r in distinct) if distinct else 10_000
+    max_rate = args.max_rate or (statistics.median(r["rps"] for r in distinct) if distinct else 10_000)
+    results["config"]["max_rate_for_paced_runs"] = max_rate
     half = []
     if "half" in scenarios:
         rate = int(max_rate * 0.5)
@@ -551,7 +556,7 @@ def main():
 
     keepup = []
     if "keepup" in scenarios:
-        rate = int(max_rate * 0.8)
+        rate = int(max_rate * args.keepup_fraction)
         path = ensure_requests(args, max(600_000, int(rate * args.keepup_seconds * 1.2)))
         for run in range(args.keepup_runs):
             log(f"keep-up run {run + 1}/{args.keepup_runs}: {rate} req/s for {args.keepup_seconds} s")
