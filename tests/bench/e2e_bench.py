@@ -309,13 +309,14 @@ def latency_ms(w):
 # ---------------------------------------------------------------- scenarios
 
 
-def floor_run(args, requests_file):
+def floor_run(args, requests_file, rate=0):
     nginx = Nginx(workers=2)
     try:
         pids = nginx.pids()
         c0 = cpu_seconds(pids)
         w = run_wrk(nginx.url("/v1/channels/shopify/webhooks"), requests_file, "cycle",
-                    args.threads, args.connections, args.duration, limit=20_000)
+                    args.threads, args.paced_connections if rate else args.connections,
+                    args.duration, limit=20_000, rate=rate)
         cpu = cpu_seconds(pids) - c0
         return {"rps": w["rps"], "requests": w["requests"], "errors": w["errors"],
                 "latency_ms": latency_ms(w), "cpu_us_per_request": cpu * 1e6 / w["requests"]}
@@ -552,6 +553,11 @@ def main():
             log(f"run {run + 1}/{args.runs}: gateway paced at {rate} req/s (half of max)")
             half.append(gateway_run(args, path, rate=rate))
             log(f"  {half[-1]['rps']:.0f} req/s, p99 {half[-1]['latency_ms']['p99']:.2f} ms")
+            # The floor at the same paced rate, same connections: on a shared machine the p99
+            # is mostly scheduling delay, which this shows.
+            floor = floor_run(args, max_requests, rate=rate)
+            half[-1]["floor_same_rate"] = floor
+            log(f"  floor at the same rate: p99 {floor['latency_ms']['p99']:.2f} ms")
     results["half"] = half
 
     keepup = []
@@ -618,6 +624,10 @@ def summarise(results):
         }
         if name == "keepup":
             s[name]["verdicts"] = [r["verdict"] for r in runs]
+        if name == "half" and runs[0].get("floor_same_rate"):
+            s[name]["floor_same_rate_p50_ms"] = mmm([r["floor_same_rate"]["latency_ms"]["p50"] for r in runs])
+            s[name]["floor_same_rate_p99_ms"] = mmm([r["floor_same_rate"]["latency_ms"]["p99"] for r in runs])
+            s[name]["floor_same_rate_p999_ms"] = mmm([r["floor_same_rate"]["latency_ms"]["p999"] for r in runs])
     return s
 
 
@@ -651,6 +661,9 @@ def print_summary(s):
         print(f"    peak RSS MiB             {fmt(r['peak_rss_mib'])}")
         print(f"    drain after run s        {fmt(r['drain_s'], 2)}   errors {r['errors']:.0f}"
               + ("   WARNING: request file exhausted" if r["exhausted"] else ""))
+        if r.get("floor_same_rate_p99_ms"):
+            print(f"    floor at the same rate   p50 {fmt(r['floor_same_rate_p50_ms'], 2)}  p99 {fmt(r['floor_same_rate_p99_ms'], 2)}"
+                  f"  p99.9 {fmt(r['floor_same_rate_p999_ms'], 2)} ms")
         if r.get("redis_commands"):
             top = ", ".join(f"{k} {v['calls_per_request']:.2f}×/{v['usec_per_request']:.1f}µs"
                             for k, v in list(r["redis_commands"].items())[:6])
