@@ -35,6 +35,8 @@ struct Normalized {
   std::vector<PullRequest> pulls;
   FieldErrors errors;
   std::string ignored;
+  /// The channel's topic / message type of an ignored message, for counting per topic.
+  std::string ignored_topic;
   /// Delivery-level id for a first, cheap dedup (Shopify X-Shopify-Event-Id, webhook-id …);
   /// empty when the channel has none.
   std::string delivery_id;

@@ -142,6 +142,7 @@ Normalized LazadaAdapter::normalize(const InboundMessage& msg) const {
     return out;
   }
   if (push->message_type != kTradeOrderMessage) {
+    out.ignored_topic = "message_type " + std::to_string(push->message_type);
     out.ignored = "message_type " + std::to_string(push->message_type) + " (" +
                   std::string(messageTypeName(push->message_type)) +
                   ") carries no order; acknowledged, nothing forwarded";

@@ -153,6 +153,7 @@ Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
   }
   if (classifyTopic(topic) == TopicKind::kNoOrder) {
     out.ignored = ignoreReason(topic);
+    out.ignored_topic = std::string(topic);
     return out;
   }
 

@@ -105,9 +105,73 @@ void FieldReader::wrongType(std::string_view path, std::string_view expected, El
       "expected " + std::string(expected) + ", got " + std::string(typeName(value.type())));
 }
 
+namespace {
+
+constexpr std::size_t kIndexedFields = 16;  // below this a linear at_key() is as fast
+
+std::size_t hashKey(std::string_view key) {
+  std::size_t h = key.size() * 0x9E3779B1u;
+  if (!key.empty()) {
+    h ^= static_cast<unsigned char>(key.front()) * 31u;
+    h ^= static_cast<std::size_t>(static_cast<unsigned char>(key[key.size() / 2])) << 8;
+    h ^= static_cast<std::size_t>(static_cast<unsigned char>(key.back())) << 16;
+  }
+  return h ^ (h >> 13);
+}
+
+}  // namespace
+
+const FieldReader::ObjectIndex* FieldReader::indexFor(Object obj) const {
+  const std::size_t fields = obj.size();
+  if (fields < kIndexedFields) {
+    return nullptr;
+  }
+  const char* id = obj.begin().key().data();
+  for (const ObjectIndex& index : indexes_) {
+    if (index.id == id) {
+      return &index;
+    }
+  }
+  ObjectIndex& index = indexes_.emplace_back();
+  index.id = id;
+  std::size_t size = 64;
+  while (size < 2 * fields) {
+    size *= 2;
+  }
+  index.slots.resize(size);
+  const std::size_t mask = size - 1;
+  for (auto field : obj) {
+    std::size_t i = hashKey(field.key) & mask;
+    while (index.slots[i].key.data() != nullptr && index.slots[i].key != field.key) {
+      i = (i + 1) & mask;
+    }
+    if (index.slots[i].key.data() == nullptr) {  // a repeated key keeps its first value, as at_key()
+      index.slots[i] = Slot{field.key, field.value};
+    }
+  }
+  return &index;
+}
+
 std::optional<FieldReader::Element> FieldReader::get(Object obj, std::string_view key) const {
   Element value;
-  if (obj.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) {
+  if (const ObjectIndex* index = indexFor(obj)) {
+    const std::size_t mask = index->slots.size() - 1;
+    std::size_t i = hashKey(key) & mask;
+    for (;;) {
+      const Slot& slot = index->slots[i];
+      if (slot.key.data() == nullptr) {
+        return std::nullopt;
+      }
+      if (slot.key == key) {
+        value = slot.value;
+        break;
+      }
+      i = (i + 1) & mask;
+    }
+  } else if (obj.at_key(key).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  if (value.is_null()) {
     return std::nullopt;
   }
   return value;

@@ -35,6 +35,13 @@ struct Destination {
   metrics::Gauge* state_gauge = nullptr;
 };
 
+/// Stream ids delivered and waiting for one XACK+XDEL call; `done` is cancelled when that call
+/// landed (or the forwarder stops), which wakes every delivery waiting on it.
+struct AckBatch {
+  std::vector<std::string> ids;
+  std::shared_ptr<boost::asio::steady_timer> done;
+};
+
 struct ShardState {
   bool ready = false;  ///< pending entries claimed; new entries may be read
   std::unique_ptr<store::RedisClient> reader;  ///< own connection for blocking reads
@@ -65,6 +72,8 @@ struct Forwarder::Impl {
   std::size_t queued = 0;
   int in_flight = 0;
   std::deque<std::shared_ptr<boost::asio::steady_timer>> slot_waiters;
+  std::map<int, AckBatch> ack_pending;  ///< per shard: delivered, not yet acknowledged
+  std::set<int> ack_flushing;           ///< shards with an acknowledgement call in flight
 
   metrics::Family<metrics::Counter>& attempts;
   metrics::Family<metrics::Counter>& dead_letters;
@@ -87,6 +96,7 @@ struct Forwarder::Impl {
   void releaseSlot();
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds d);
   boost::asio::awaitable<void> ackDelivered(int shard, const store::OutboxEntry& entry);
+  boost::asio::awaitable<void> flushAcks(int shard);
   boost::asio::awaitable<void> moveToDeadLetters(int shard, const store::OutboxEntry& entry,
                                                  std::string reason, std::string attempt_json);
 

@@ -73,6 +73,9 @@ Ingest::Ingest(const config::Config& cfg, AdapterMap channels, AdapterMap carrie
       events_(metrics.counter("ordergate_events_total",
                               "Canonical events per channel by decision (accepted, duplicate, stale)",
                               {"channel", "decision"})),
+      ignored_(metrics.counter("ordergate_ignored_messages_total",
+                               "Messages acknowledged but not forwarded, per channel and topic",
+                               {"channel", "topic"})),
       ack_latency_(metrics.histogram("ordergate_ack_latency_seconds",
                                      "Time from request read to the answer being ready",
                                      {"channel"})) {}
@@ -166,6 +169,7 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
   }
   if (!n.ignored.empty()) {
     count(channel_id, "ignored");
+    ignored_.with({channel_id, n.ignored_topic.empty() ? std::string_view("other") : std::string_view(n.ignored_topic)}).inc();
     http::Response r;
     r.body = R"({"status":"ignored","reason":)";
     canonical::appendJsonString(r.body, n.ignored);

@@ -88,6 +88,7 @@ class Ingest {
   store::Keys keys_;
   metrics::Family<metrics::Counter>& messages_;
   metrics::Family<metrics::Counter>& events_;
+  metrics::Family<metrics::Counter>& ignored_;
   metrics::Family<metrics::Histogram>& ack_latency_;
   pulls::PullService* pulls_ = nullptr;
 };
