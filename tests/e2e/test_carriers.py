@@ -446,5 +446,90 @@ class CarrierPollingTest(unittest.TestCase):
         self.assertEqual(status, 401)
 
 
+class FakeUpsXml:
+    """The legacy UPS Track XML API shape: POST of a TrackRequest, Basic auth; answers the
+    ups-xml mapping's sample for the requested number. Thread-safe."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = []  # (authorization, body)
+        with open(os.path.join(MAPPINGS, "ups-xml", "samples", "03-returned-exception.xml"), "rb") as f:
+            self.answer = f.read()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                with outer.lock:
+                    outer.requests.append((self.headers.get("Authorization", ""), body))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(outer.answer)))
+                self.end_headers()
+                self.wfile.write(outer.answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def seen(self):
+        with self.lock:
+            return list(self.requests)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class XmlPollingByConfigTest(unittest.TestCase):
+    """A carrier defined only by configuration: the shipped ups-xml mapping and a poll block
+    with a POST XML body template and Basic auth."""
+
+    def test_ups_xml_polled_with_post_body_template(self):
+        redis, oms, ups = RedisServer(), FakeOms(), FakeUpsXml()
+        body = ('<?xml version="1.0"?><TrackRequest><Request><RequestAction>Track</RequestAction>'
+                '</Request><TrackingNumber>{tracking_number}</TrackingNumber></TrackRequest>')
+        gw = Gateway(base_config(redis.url, oms) + f"""
+carriers:
+  ups:
+    mapping: {MAPPINGS}/ups-xml/mapping.yaml
+    poll:
+      url: http://127.0.0.1:{ups.port}/ups/Track
+      method: POST
+      content_type: application/xml
+      body: '{body}'
+      interval: 200ms
+      auth: {{kind: basic, username: ups-user, password: "p@ss"}}
+""")
+        try:
+            status, answer = gw.json("POST", "/v1/trackings",
+                                     dumps({"carrier": "ups", "tracking_number": "1Z 12345E 66 05272234"}), ADMIN)
+            self.assertEqual(status, 201, answer)
+            self.assertEqual(answer["tracking_number"], "1Z12345E6605272234")
+            wait_until(lambda: any(ev["subject"] == "ups:1Z12345E6605272234" for _, _, ev in oms.received()),
+                       timeout=15, what="the UPS update at the OMS")
+            ev = [ev for _, _, ev in oms.received()][0]
+            self.assertEqual((ev["data"]["carrier"], ev["data"]["status"]), ("ups", "returned_to_sender"))
+            auth, sent = ups.seen()[0]
+            self.assertEqual(auth, "Basic " + base64.b64encode(b"ups-user:p@ss").decode())
+            self.assertIn("<TrackingNumber>1Z12345E6605272234</TrackingNumber>", sent)
+            # returned_to_sender is final: polling stops after the first answer.
+            time.sleep(1.0)
+            self.assertEqual(len(ups.seen()), 1)
+            status, state = gw.json("GET", "/v1/trackings/ups/1Z12345E6605272234", None, ADMIN)
+            self.assertEqual((status, state["state"], state["status"]), (200, "done", "returned_to_sender"))
+        finally:
+            gw.close()
+            ups.close()
+            oms.close()
+            redis.close()
+
+
 if __name__ == "__main__":
     unittest.main()
