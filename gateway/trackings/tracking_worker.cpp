@@ -204,8 +204,8 @@ asio::awaitable<PollOutcome> TrackingService::Impl::pollOne(PolledCarrier& c, co
 }
 
 asio::awaitable<void> TrackingService::Impl::carrierLoop(PolledCarrier& c) {
-  // Claim no more than ~30 s of requests at the carrier's rate, so leases never run out.
-  const int batch = std::max(1, std::min(kClaimBatch, static_cast<int>(c.poll.max_requests_per_second * 30)));
+  // Claim ~10 s of requests at the carrier's rate (up to 4 per poll), well inside the lease.
+  const int batch = std::max(1, std::min(kClaimBatch, static_cast<int>(c.poll.max_requests_per_second * 10)));
   while (!stopping) {
     const std::int64_t now = nowMs();
     auto due = co_await claim(*redis, c.keys, now, now + kLease.count(), batch);
