@@ -1,5 +1,9 @@
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>

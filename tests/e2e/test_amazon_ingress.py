@@ -43,7 +43,7 @@ def drop(inbox, name, data):
 
 class InboxTest(unittest.TestCase):
     def setUp(self):
-        self.redis = RedisServer()
+        self.redis = RedisServer(aof=True)  # survives the restart in the Redis-down test
         self.oms = FakeOms()
         self.dir = tempfile.mkdtemp(prefix="og-inbox-")
         extra = f"""
@@ -104,6 +104,21 @@ channels:
         time.sleep(0.5)
         self.assertEqual(self.oms.received(), [])
 
+    def test_file_waits_in_inbox_while_redis_is_down(self):
+        good, _ = expected_us()
+        self.redis.stop()
+        drop(self.sub("inbox"), "all_orders_us.tsv", read(GOLDEN_US))
+        wait_until(lambda: 'ordergate_inbox_files_total{channel="amazon",outcome="retry"}'
+                   in self.gw.request("GET", "/metrics")[1].decode(), timeout=20, what="retry metric")
+        self.assertEqual(os.listdir(self.sub("inbox")), ["all_orders_us.tsv"])
+        self.assertEqual(os.listdir(self.sub("failed")), [])
+        self.redis.start()
+        done = os.path.join(self.sub("done"), "all_orders_us.tsv")
+        wait_until(lambda: os.path.exists(done + ".summary.json"), timeout=30, what="file in done/")
+        summary = json.loads(read(done + ".summary.json"))
+        self.assertEqual(summary["counts"].get("accepted"), len(good))
+        wait_until(lambda: len(self.oms.received()) == len(good), timeout=30, what="good orders at the OMS")
+
     def test_hidden_and_part_files_are_left_alone(self):
         for name in (".hidden.tsv", "upload.tsv.part", "upload.tsv.tmp"):
             with open(os.path.join(self.sub("inbox"), name), "wb") as f:
@@ -150,7 +165,7 @@ class FakeSpApi:
     The first createReport answers 429 with Retry-After: 1; getReport says IN_QUEUE, IN_PROGRESS,
     then DONE; the document is GZIP with Content-Type text/plain; charset=UTF-8."""
 
-    def __init__(self, report_bytes):
+    def __init__(self, report_bytes, final_status="DONE"):
         self.lock = threading.Lock()
         self.report = gzip.compress(report_bytes)
         self.token_requests = []
@@ -159,6 +174,7 @@ class FakeSpApi:
         self.polls = 0
         self.downloads = 0
         self.errors = []
+        self.final_status = final_status
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -221,7 +237,7 @@ class FakeSpApi:
                     with outer.lock:
                         outer.polls += 1
                         n = outer.polls
-                    status = ["IN_QUEUE", "IN_PROGRESS"][n - 1] if n <= 2 else "DONE"
+                    status = ["IN_QUEUE", "IN_PROGRESS"][n - 1] if n <= 2 else outer.final_status
                     report = {"reportId": "ID323", "reportType": "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
                               "processingStatus": status, "marketplaceIds": ["ATVPDKIKX0DER"],
                               "createdTime": "2026-11-23T00:00:00+00:00"}
@@ -317,6 +333,42 @@ channels:
         self.gw.start()
         time.sleep(2.0)
         self.assertEqual(len(self.api.create_requests), 1)
+
+
+class SpApiFatalTest(unittest.TestCase):
+    def test_fatal_report_is_counted_and_not_retried_before_the_next_interval(self):
+        redis, oms, api = RedisServer(), FakeOms(), FakeSpApi(read(GOLDEN_US), final_status="FATAL")
+        gw = None
+        try:
+            extra = f"""
+channels:
+  amazon:
+    adapter: amazon_flat_file
+    sp_api:
+      endpoint: {api.url()}
+      lwa_url: {api.url('/auth/o2/token')}
+      refresh_token: "{REFRESH_TOKEN}"
+      client_id: {CLIENT_ID}
+      client_secret: {CLIENT_SECRET}
+      marketplace_ids: ATVPDKIKX0DER
+      interval: 1h
+      poll: 100ms
+"""
+            gw = Gateway(base_config(redis.url, oms) + extra)
+            wait_until(lambda: 'ordergate_sp_api_reports_total{channel="amazon",outcome="fatal"} 1'
+                       in gw.request("GET", "/metrics")[1].decode(), timeout=20, what="fatal metric")
+            time.sleep(1.5)
+            self.assertEqual(len(api.create_requests), 1)
+            self.assertEqual(api.downloads, 0)
+            self.assertEqual(oms.received(), [])
+            self.assertEqual(redis.cli("EXISTS", "og:sp_api:amazon"), "0")
+            self.assertIn("FATAL", gw.logs())
+        finally:
+            if gw:
+                gw.close()
+            api.close()
+            oms.close()
+            redis.close()
 
 
 if __name__ == "__main__":
