@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -50,6 +51,9 @@ struct SpApiChannel {
   // Worker state (worker thread only).
   std::string access_token;
   std::chrono::steady_clock::time_point token_expiry{};
+  std::string last_error;  ///< message of the last failed step
+  // Readiness detail, guarded by Impl::status_mutex.
+  std::string status = "pending";
 };
 
 /// The outcome of one step of a run: a value, or the metric outcome and a message.
@@ -71,6 +75,7 @@ struct SpApiService::Impl {
   std::atomic<bool> stopping{false};
   std::unique_ptr<store::RedisClient> redis;
   std::unique_ptr<forward::HttpClient> http;
+  mutable std::mutex status_mutex;
 
   Impl(pipeline::FileIngest& f, store::RedisEndpoint ep, forward::RetryPolicy p,
        metrics::Registry& m);

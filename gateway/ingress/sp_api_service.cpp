@@ -201,4 +201,13 @@ void SpApiService::stop() {
   s.thread.join();
 }
 
+std::vector<std::pair<std::string, std::string>> SpApiService::readinessDetails() const {
+  std::lock_guard lock(impl_->status_mutex);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const SpApiChannel& ch : impl_->channels) {
+    out.emplace_back("sp_api:" + ch.id, ch.status);
+  }
+  return out;
+}
+
 }  // namespace ordergate::gateway::ingress

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "canonical/error.hpp"
 #include "gateway/config/config.hpp"
@@ -39,6 +42,9 @@ class SpApiService {
   void start();
   /// Stops it; a run in progress is abandoned (its window is requested again next time).
   void stop();
+  /// {"sp_api:<channel>", "pending" | "ok" | "alert: <outcome>: <message>"} from the last run.
+  /// Informational (does not make /readyz fail). Thread-safe.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> readinessDetails() const;
 
   struct Impl;
 

@@ -177,6 +177,12 @@ asio::awaitable<void> SpApiService::Impl::channelLoop(SpApiChannel& ch) {
       co_return;
     }
     runs.with({ch.id, outcome}).inc();
+    {
+      std::lock_guard lock(status_mutex);
+      ch.status = outcome == "ingested" || outcome == "cancelled"
+                      ? std::string("ok")
+                      : "alert: " + outcome + ": " + ch.last_error.substr(0, 300);
+    }
     if (outcome != "ingested" && outcome != "cancelled") {
       // The window is asked for again (wider) at the next interval: no retry storm.
       co_await sleep(ch.interval);
@@ -196,6 +202,7 @@ asio::awaitable<std::string> SpApiService::Impl::run(SpApiChannel& ch,
     if (e.outcome == "auth_error") {
       ch.access_token.clear();
     }
+    ch.last_error = e.message;
     return e.outcome;
   };
   if (auto e = co_await refreshToken(ch)) {
@@ -306,6 +313,7 @@ asio::awaitable<std::string> SpApiService::Impl::run(SpApiChannel& ch,
             {{"channel", ch.id}, {"report_id", *report_id}, {"file", file_name},
              {"rows", static_cast<long long>(result.summary.rows)},
              {"orders", static_cast<long long>(result.orders.size())},
+             {"encoding", result.summary.encoding},
              {"quarantined", static_cast<long long>(result.counts["quarantined"])}});
   co_return std::string("ingested");
 }

@@ -101,6 +101,10 @@ class PipelineImpl final : public Pipeline {
       auto pulls = pulls_->readinessDetails();
       out.insert(out.end(), pulls.begin(), pulls.end());
     }
+    if (sp_api_) {
+      auto sp_api = sp_api_->readinessDetails();
+      out.insert(out.end(), sp_api.begin(), sp_api.end());
+    }
     return out;
   }
 

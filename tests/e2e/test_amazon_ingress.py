@@ -325,6 +325,8 @@ channels:
         self.assertEqual(subjects, {o["event"]["subject"] for o in good})
         wait_until(lambda: 'outcome="ingested"} 1' in self.gw.request("GET", "/metrics")[1].decode(),
                    timeout=10, what="ingested metric")
+        self.assertEqual(self.gw.json("GET", "/readyz")[1]["checks"]["sp_api:amazon"], "ok")
+        self.assertIn("Content-Type charset=UTF-8", self.gw.logs())  # the download's charset was used
 
         # A restart within the interval continues from the stored cursor: no new report yet.
         self.assertTrue(self.redis.cli("HGET", "og:sp_api:amazon", "cursor_ms").strip())
@@ -363,6 +365,8 @@ channels:
             self.assertEqual(oms.received(), [])
             self.assertEqual(redis.cli("EXISTS", "og:sp_api:amazon"), "0")
             self.assertIn("FATAL", gw.logs())
+            detail = gw.json("GET", "/readyz")[1]["checks"]["sp_api:amazon"]
+            self.assertTrue(detail.startswith("alert: fatal: "), detail)
         finally:
             if gw:
                 gw.close()
