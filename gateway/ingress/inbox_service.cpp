@@ -292,6 +292,9 @@ Result<std::unique_ptr<InboxService>> InboxService::create(const config::Config&
       return fail(ErrorCode::kConfig, dir.error().message, where + dir.error().field);
     }
     ic.dir = fs::path(*dir);
+    if (ic.dir.is_relative()) {  // relative to the config file, not to the working directory
+      ic.dir = (fs::path(cfg.source_path).parent_path() / ic.dir).lexically_normal();
+    }
     if (auto ok = prepareDir(ic.dir, where + block->keyPath("dir")); !ok) {
       return tl::unexpected(ok.error());
     }

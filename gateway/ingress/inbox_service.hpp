@@ -27,7 +27,8 @@ class InboxService {
  public:
   /// nullptr when no channel has an `inbox` block. Errors kConfig naming
   /// "<config>: channels.<id>.inbox.<key>" (dir missing, not a directory, not writable, no flat
-  /// file adapter, bad poll). Creates `inbox/`, `done/` and `failed/` under `dir`.
+  /// file adapter, bad poll). Creates `inbox/`, `done/` and `failed/` under `dir` (a relative
+  /// `dir` is relative to the config file's directory).
   [[nodiscard]] static Result<std::unique_ptr<InboxService>> create(const config::Config& cfg,
                                                                     pipeline::FileIngest& files,
                                                                     store::RedisEndpoint redis,

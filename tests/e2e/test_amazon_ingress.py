@@ -5,6 +5,7 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -12,7 +13,7 @@ import unittest
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from harness import SOURCE_DIR, FakeOms, Gateway, RedisServer, base_config, wait_until
+from harness import BINARY, SOURCE_DIR, FakeOms, Gateway, RedisServer, base_config, wait_until
 
 AMAZON_GOLDEN = os.path.join(SOURCE_DIR, "tests", "unit", "amazon", "golden")
 GOLDEN_US = os.path.join(AMAZON_GOLDEN, "all_orders_us.tsv")
@@ -142,8 +143,6 @@ channels:
 """
             gw = Gateway(base_config(redis.url) + extra, start=False)
             try:
-                import subprocess
-                from harness import BINARY
                 p = subprocess.run([BINARY, "serve", "--config", gw.config_path],
                                    capture_output=True, timeout=20)
                 self.assertNotEqual(p.returncode, 0)
@@ -372,6 +371,66 @@ channels:
                 gw.close()
             api.close()
             oms.close()
+            redis.close()
+
+
+class SpApiAuthTest(unittest.TestCase):
+    def test_refused_credentials_are_an_alert_without_report_requests(self):
+        redis, oms, api = RedisServer(), FakeOms(), FakeSpApi(read(GOLDEN_US))
+        gw = None
+        try:
+            extra = f"""
+channels:
+  amazon:
+    adapter: amazon_flat_file
+    sp_api:
+      endpoint: {api.url()}
+      lwa_url: {api.url('/auth/o2/token')}
+      refresh_token: "{REFRESH_TOKEN}"
+      client_id: {CLIENT_ID}
+      client_secret: wrong-secret
+      marketplace_ids: [ATVPDKIKX0DER]
+      interval: 1h
+"""
+            gw = Gateway(base_config(redis.url, oms) + extra)
+            wait_until(lambda: 'ordergate_sp_api_reports_total{channel="amazon",outcome="auth_error"} 1'
+                       in gw.request("GET", "/metrics")[1].decode(), timeout=20, what="auth_error metric")
+            detail = gw.json("GET", "/readyz")[1]["checks"]["sp_api:amazon"]
+            self.assertTrue(detail.startswith("alert: auth_error: lwa_token: HTTP 400"), detail)
+            self.assertNotIn("wrong-secret", gw.logs())
+            self.assertEqual(len(api.token_requests), 1)  # a 400 is not retried
+            self.assertEqual(api.create_requests, [])
+        finally:
+            if gw:
+                gw.close()
+            api.close()
+            oms.close()
+            redis.close()
+
+
+class SpApiConfigTest(unittest.TestCase):
+    def test_missing_marketplace_ids_is_a_config_error_naming_the_key(self):
+        redis = RedisServer()
+        try:
+            extra = """
+channels:
+  amazon:
+    adapter: amazon_flat_file
+    sp_api:
+      endpoint: http://127.0.0.1:9
+      refresh_token: x
+      client_id: y
+      client_secret: z
+"""
+            gw = Gateway(base_config(redis.url) + extra, start=False)
+            try:
+                p = subprocess.run([BINARY, "serve", "--config", gw.config_path],
+                                   capture_output=True, timeout=20)
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn("channels.amazon.sp_api.marketplace_ids", (p.stdout + p.stderr).decode())
+            finally:
+                gw.close()
+        finally:
             redis.close()
 
 
