@@ -268,8 +268,11 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     const std::string_view line(data, n);
     if (line.starts_with("HTTP/")) {
       t->response.retry_after.clear();  // a new (e.g. final after 1xx) response begins
+      t->response.content_type.clear();
     } else if (startsWithNoCase(line, "retry-after:")) {
       t->response.retry_after = std::string(trimHeaderValue(line.substr(12)));
+    } else if (startsWithNoCase(line, "content-type:")) {
+      t->response.content_type = std::string(trimHeaderValue(line.substr(13)));
     }
     return n;
   }

@@ -7,6 +7,8 @@
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/pipeline/mappings.hpp"
 #include "gateway/pipeline/ingest.hpp"
+#include "gateway/ingress/inbox_service.hpp"
+#include "gateway/ingress/sp_api_service.hpp"
 #include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/redis_client.hpp"
 
@@ -30,6 +32,13 @@ class PipelineImpl final : public Pipeline {
         pulls_(std::move(pulls)),
         mappings_(std::move(mappings)) {
     ingest_->setPullService(pulls_.get());
+  }
+
+  /// Amazon ingress (drop directories, SP-API pulls); created after FileIngest, which they use.
+  void setIngress(std::unique_ptr<ingress::InboxService> inbox,
+                  std::unique_ptr<ingress::SpApiService> sp_api) {
+    inbox_ = std::move(inbox);
+    sp_api_ = std::move(sp_api);
   }
 
   void reloadMappings() override { mappings_->reloadAll(*ingest_); }
@@ -57,10 +66,24 @@ class PipelineImpl final : public Pipeline {
     if (pulls_) {
       pulls_->start();
     }
+    // Ingress services (drop directories, SP-API pulls).
+    if (inbox_) {
+      inbox_->start();
+    }
+    if (sp_api_) {
+      sp_api_->start();
+    }
   }
 
   void stop() override {
     mappings_->stop();
+    // Ingress services first: they feed FileIngest.
+    if (inbox_) {
+      inbox_->stop();
+    }
+    if (sp_api_) {
+      sp_api_->stop();
+    }
     if (pulls_) {
       pulls_->stop();
     }
@@ -78,6 +101,10 @@ class PipelineImpl final : public Pipeline {
       auto pulls = pulls_->readinessDetails();
       out.insert(out.end(), pulls.begin(), pulls.end());
     }
+    if (sp_api_) {
+      auto sp_api = sp_api_->readinessDetails();
+      out.insert(out.end(), sp_api.begin(), sp_api.end());
+    }
     return out;
   }
 
@@ -89,6 +116,9 @@ class PipelineImpl final : public Pipeline {
   store::Keys keys_;
   std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
   std::unique_ptr<MappingSet> mappings_;
+  // Ingress services, declared last so they stop before what they use is destroyed.
+  std::unique_ptr<ingress::InboxService> inbox_;  ///< null when no channel has `inbox:`
+  std::unique_ptr<ingress::SpApiService> sp_api_;  ///< null when no channel has `sp_api:`
 };
 
 }  // namespace
@@ -177,9 +207,20 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     }
     forwarder = std::move(*f);
   }
-  return std::unique_ptr<Pipeline>(
-      new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys),
-                       std::move(*pulls), std::make_unique<MappingSet>(std::move(mapping_entries), metrics)));
+  // Ingress services (Amazon drop directory, SP-API pulls) use FileIngest.
+  auto inbox = ingress::InboxService::create(cfg, *files, redis, metrics);
+  if (!inbox) {
+    return tl::unexpected(inbox.error());
+  }
+  auto sp_api = ingress::SpApiService::create(cfg, *files, redis, *keys, metrics);
+  if (!sp_api) {
+    return tl::unexpected(sp_api.error());
+  }
+  auto pipeline = std::make_unique<PipelineImpl>(
+      cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys), std::move(*pulls),
+      std::make_unique<MappingSet>(std::move(mapping_entries), metrics));
+  pipeline->setIngress(std::move(*inbox), std::move(*sp_api));
+  return std::unique_ptr<Pipeline>(std::move(pipeline));
 }
 
 }  // namespace ordergate::gateway::pipeline
