@@ -12,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 #include <string_view>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -113,6 +114,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     }
     sockets_.clear();
     timer_.cancel();
+    armed_ = false;
+    wanted_.reset();
     for (CURL* easy : pool_) {
       curl_easy_cleanup(easy);
     }
@@ -265,8 +268,11 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     const std::string_view line(data, n);
     if (line.starts_with("HTTP/")) {
       t->response.retry_after.clear();  // a new (e.g. final after 1xx) response begins
+      t->response.content_type.clear();
     } else if (startsWithNoCase(line, "retry-after:")) {
       t->response.retry_after = std::string(trimHeaderValue(line.substr(12)));
+    } else if (startsWithNoCase(line, "content-type:")) {
+      t->response.content_type = std::string(trimHeaderValue(line.substr(13)));
     }
     return n;
   }
@@ -350,18 +356,48 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
+  // libcurl moves its deadline on nearly every call; re-arming the Asio timer each time costs a
+  // timerfd_settime syscall (≈18% of the forwarder's CPU in a profile). The timer is re-armed
+  // only when curl wants an earlier deadline; a later one is remembered and honoured when the
+  // armed timer fires. "Now" (0) is posted, never run inside curl's callback.
   void scheduleTimeout(long timeout_ms) {
     if (timeout_ms < 0) {
-      timer_.cancel();
+      wanted_.reset();
       return;
     }
-    // Even for 0 ("now"), go through the queue: socket_action must not run inside a callback.
-    timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+    if (timeout_ms == 0) {
+      wanted_.reset();
+      asio::post(io_, [self = weak_from_this()] {
+        if (auto impl = self.lock()) {
+          impl->onTimeout();
+        }
+      });
+      return;
+    }
+    wanted_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (!armed_ || *wanted_ < armed_at_) {
+      armTimer(*wanted_);
+    }
+  }
+
+  void armTimer(std::chrono::steady_clock::time_point at) {
+    armed_ = true;
+    armed_at_ = at;
+    timer_.expires_at(at);
     timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
       if (ec) {
-        return;
+        return;  // replaced by an earlier deadline, or cancelled
       }
       if (auto impl = self.lock()) {
+        impl->armed_ = false;
+        if (!impl->wanted_) {
+          return;
+        }
+        if (std::chrono::steady_clock::now() < *impl->wanted_) {
+          impl->armTimer(*impl->wanted_);
+          return;
+        }
+        impl->wanted_.reset();
         impl->onTimeout();
       }
     });
@@ -407,6 +443,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   HttpClientConfig config_;
   CURLM* multi_;
   asio::steady_timer timer_;
+  bool armed_ = false;                                          // timer_ has a wait pending
+  std::chrono::steady_clock::time_point armed_at_{};            // … for this deadline
+  std::optional<std::chrono::steady_clock::time_point> wanted_;  // curl's current deadline
   std::unordered_map<curl_socket_t, std::shared_ptr<SocketWatch>> sockets_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<CURL*> pool_;

@@ -32,6 +32,8 @@ struct HttpResponse {
   std::string body_excerpt;
   /// The raw Retry-After header of the final response ("" when absent).
   std::string retry_after;
+  /// The raw Content-Type header of the final response ("" when absent), e.g. for its charset.
+  std::string content_type;
   /// libcurl's description of the failure when status == 0 ("cancelled" after stop()).
   std::string error;
   /// The transfer hit HttpRequest::timeout (or the connect timeout).

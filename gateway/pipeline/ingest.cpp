@@ -1,5 +1,8 @@
 #include "gateway/pipeline/ingest.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include "canonical/json.hpp"
 #include "gateway/app/worker.hpp"
 #include "gateway/log/log.hpp"
@@ -56,6 +59,13 @@ http::Response outcomeResponse(std::string_view status, const std::vector<EventO
   }
   r.body += "]}";
   return r;
+}
+
+asio::awaitable<void> markDeliveryDetached(store::RedisClient& redis, const store::Keys& keys,
+                                           std::string channel, std::string delivery_id,
+                                           std::chrono::seconds ttl) {
+  auto marked = co_await store::markDelivery(redis, keys, std::move(channel), std::move(delivery_id), ttl);
+  (void)marked;
 }
 
 }  // namespace
@@ -200,10 +210,12 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
     co_return http::errorResponse(outcomes.error());
   }
   if (!n.delivery_id.empty()) {
-    // Best effort: the business dedup already protects against a redelivery.
-    auto marked = co_await store::markDelivery(redis, keys_, std::string(channel_id), n.delivery_id,
-                                               cfg_.pipeline.dedup_ttl);
-    (void)marked;
+    // Best effort and not awaited (one round trip less before the answer): the business dedup
+    // already protects against a redelivery that comes before the mark lands.
+    asio::co_spawn(redis.ioContext(),
+                   markDeliveryDetached(redis, keys_, std::string(channel_id), std::move(n.delivery_id),
+                                        cfg_.pipeline.dedup_ttl),
+                   asio::detached);
   }
   std::string_view status = outcomes->empty() ? "ignored" : overallStatus(*outcomes);
   count(channel_id, status);

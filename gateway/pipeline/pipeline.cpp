@@ -7,6 +7,8 @@
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/pipeline/mappings.hpp"
 #include "gateway/pipeline/ingest.hpp"
+#include "gateway/ingress/inbox_service.hpp"
+#include "gateway/ingress/sp_api_service.hpp"
 #include "gateway/pulls/pull_service.hpp"
 #include "gateway/store/redis_client.hpp"
 #include "gateway/trackings/tracking_service.hpp"
@@ -32,6 +34,16 @@ class PipelineImpl final : public Pipeline {
         mappings_(std::move(mappings)) {
     ingest_->setPullService(pulls_.get());
   }
+
+  /// Amazon ingress (drop directories, SP-API pulls); created after FileIngest, which they use.
+  void setIngress(std::unique_ptr<ingress::InboxService> inbox,
+                  std::unique_ptr<ingress::SpApiService> sp_api) {
+    inbox_ = std::move(inbox);
+    sp_api_ = std::move(sp_api);
+  }
+
+  /// Polled carriers (issue #7); null when no carrier has a `poll:` block.
+  void setTrackings(std::unique_ptr<trackings::TrackingService> t) { trackings_ = std::move(t); }
 
   void reloadMappings() override { mappings_->reloadAll(*ingest_); }
 
@@ -61,6 +73,13 @@ class PipelineImpl final : public Pipeline {
     if (pulls_) {
       pulls_->start();
     }
+    // Ingress services (drop directories, SP-API pulls).
+    if (inbox_) {
+      inbox_->start();
+    }
+    if (sp_api_) {
+      sp_api_->start();
+    }
     if (trackings_) {
       trackings_->start();
     }
@@ -71,6 +90,13 @@ class PipelineImpl final : public Pipeline {
       trackings_->stop();
     }
     mappings_->stop();
+    // Ingress services first: they feed FileIngest.
+    if (inbox_) {
+      inbox_->stop();
+    }
+    if (sp_api_) {
+      sp_api_->stop();
+    }
     if (pulls_) {
       pulls_->stop();
     }
@@ -88,6 +114,10 @@ class PipelineImpl final : public Pipeline {
       auto pulls = pulls_->readinessDetails();
       out.insert(out.end(), pulls.begin(), pulls.end());
     }
+    if (sp_api_) {
+      auto sp_api = sp_api_->readinessDetails();
+      out.insert(out.end(), sp_api.begin(), sp_api.end());
+    }
     if (trackings_) {
       auto trackings = trackings_->readinessDetails();
       out.insert(out.end(), trackings.begin(), trackings.end());
@@ -103,13 +133,10 @@ class PipelineImpl final : public Pipeline {
   store::Keys keys_;
   std::unique_ptr<pulls::PullService> pulls_;  ///< pull channels (Lazada); null when none
   std::unique_ptr<MappingSet> mappings_;
-
- public:
-  /// Polled carriers (issue #7); null when no carrier has a `poll:` block.
-  void setTrackings(std::unique_ptr<trackings::TrackingService> t) { trackings_ = std::move(t); }
-
- private:
-  std::unique_ptr<trackings::TrackingService> trackings_;
+  // Ingress services, declared last so they stop before what they use is destroyed.
+  std::unique_ptr<ingress::InboxService> inbox_;  ///< null when no channel has `inbox:`
+  std::unique_ptr<ingress::SpApiService> sp_api_;  ///< null when no channel has `sp_api:`
+  std::unique_ptr<trackings::TrackingService> trackings_;  ///< polled carriers; null when none
 };
 
 }  // namespace
@@ -205,11 +232,21 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const config::Config& cfg,
     }
     forwarder = std::move(*f);
   }
-  auto* impl = new PipelineImpl(cfg, std::move(ingest), std::move(files), std::move(forwarder),
-                                std::move(*keys), std::move(*pulls),
-                                std::make_unique<MappingSet>(std::move(mapping_entries), metrics));
-  impl->setTrackings(std::move(*trackings));
-  return std::unique_ptr<Pipeline>(impl);
+  // Ingress services (Amazon drop directory, SP-API pulls) use FileIngest.
+  auto inbox = ingress::InboxService::create(cfg, *files, redis, metrics);
+  if (!inbox) {
+    return tl::unexpected(inbox.error());
+  }
+  auto sp_api = ingress::SpApiService::create(cfg, *files, redis, *keys, metrics);
+  if (!sp_api) {
+    return tl::unexpected(sp_api.error());
+  }
+  auto pipeline = std::make_unique<PipelineImpl>(
+      cfg, std::move(ingest), std::move(files), std::move(forwarder), std::move(*keys), std::move(*pulls),
+      std::make_unique<MappingSet>(std::move(mapping_entries), metrics));
+  pipeline->setIngress(std::move(*inbox), std::move(*sp_api));
+  pipeline->setTrackings(std::move(*trackings));
+  return std::unique_ptr<Pipeline>(std::move(pipeline));
 }
 
 }  // namespace ordergate::gateway::pipeline

@@ -98,12 +98,14 @@ TEST_F(HttpClientTest, PostsSignedCloudEventAndReadsAnswer) {
 
 TEST_F(HttpClientTest, Captures503WithRetryAfter) {
   server_.setHandler([](const FakeRequest&) {
-    return FakeResponse{.status = 503, .body = "busy", .headers = {{"Retry-After", "7"}}};
+    return FakeResponse{.status = 503, .body = "busy",
+                        .headers = {{"Retry-After", "7"}, {"Content-Type", "text/plain; charset=Cp1252"}}};
   });
   HttpClient client(io_);
   HttpResponse response = sendOne(client, simple());
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(response.retry_after, "7");
+  EXPECT_EQ(response.content_type, "text/plain; charset=Cp1252");
   EXPECT_EQ(response.body_excerpt, "busy");
   EXPECT_EQ(classify(response), Verdict::kRetry);
   EXPECT_EQ(parseRetryAfter(response.retry_after, std::chrono::system_clock::now()), 7000ms);
