@@ -144,9 +144,12 @@ asio::awaitable<PollOutcome> TrackingService::Impl::pollOne(PolledCarrier& c, co
   }
   setAlert(c, "");
 
+  std::vector<adapters::Header> headers;
+  headers.push_back(adapters::Header{"Content-Type", r.content_type});
   adapters::InboundMessage msg;
   msg.channel_id = c.id;
   msg.body = r.body_excerpt;
+  msg.headers = adapters::HeaderView(headers);
   msg.received_at = canonical::Timestamp(milliseconds(nowMs()));
   adapters::ChannelAdapterPtr adapter = c.poll_adapter ? c.poll_adapter : lookup(c.id);
   if (!adapter) {
