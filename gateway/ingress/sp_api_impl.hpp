@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateway/util/worker_thread.hpp"
+
 // Internal to the SP-API service: shared by sp_api_service.cpp (settings, thread) and
 // sp_api_worker.cpp (the report flow).
 
@@ -62,7 +64,7 @@ struct StepError {
   std::string message;
 };
 
-struct SpApiService::Impl {
+struct SpApiService::Impl : WorkerThread {
   pipeline::FileIngest& files;
   store::RedisEndpoint endpoint;
   forward::RetryPolicy policy;
@@ -70,11 +72,6 @@ struct SpApiService::Impl {
   std::vector<SpApiChannel> channels;
   metrics::Family<metrics::Counter>& runs;
 
-  boost::asio::io_context io{1};
-  std::thread thread;
-  std::atomic<bool> stopping{false};
-  std::unique_ptr<store::RedisClient> redis;
-  std::unique_ptr<forward::HttpClient> http;
   mutable std::mutex status_mutex;
 
   Impl(pipeline::FileIngest& f, store::RedisEndpoint ep, forward::RetryPolicy p,

@@ -184,21 +184,11 @@ void SpApiService::start() {
               {{"channel", ch.id}, {"report_type", ch.report_type},
                {"interval_ms", static_cast<long long>(ch.interval.count())}});
   }
-  s.thread = std::thread([&s] { s.io.run(); });
+  s.startThread();
 }
 
 void SpApiService::stop() {
-  Impl& s = *impl_;
-  if (!s.thread.joinable()) {
-    return;
-  }
-  asio::post(s.io, [&s] {
-    s.stopping = true;
-    s.http->stop();
-    s.redis->stop();
-    s.io.stop();
-  });
-  s.thread.join();
+  impl_->stopThread();
 }
 
 std::vector<std::pair<std::string, std::string>> SpApiService::readinessDetails() const {

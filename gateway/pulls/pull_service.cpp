@@ -188,22 +188,12 @@ void PullService::start() {
     asio::co_spawn(s.io, s.channelLoop(ch), asio::detached);
   }
   asio::co_spawn(s.io, s.gaugeLoop(), asio::detached);
-  s.thread = std::thread([&s] { s.io.run(); });
+  s.startThread();
   log::info("fetch worker started", {{"channels", static_cast<long long>(s.channels.size())}});
 }
 
 void PullService::stop() {
-  Impl& s = *impl_;
-  if (!s.thread.joinable()) {
-    return;
-  }
-  asio::post(s.io, [&s] {
-    s.stopping = true;
-    s.http->stop();
-    s.redis->stop();
-    s.io.stop();
-  });
-  s.thread.join();
+  impl_->stopThread();
 }
 
 std::vector<std::pair<std::string, std::string>> PullService::readinessDetails() const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateway/util/worker_thread.hpp"
+
 // Internal to the pull service: shared by pull_service.cpp (accept, admin, alerts) and
 // pull_worker.cpp (the fetch worker).
 
@@ -36,7 +38,7 @@ struct PullChannel {
   std::string alert_message;
 };
 
-struct PullService::Impl {
+struct PullService::Impl : WorkerThread {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
   store::Keys keys;
@@ -44,11 +46,6 @@ struct PullService::Impl {
   forward::Random random = forward::defaultRandom();
   std::vector<PullChannel> channels;
 
-  boost::asio::io_context io{1};
-  std::thread thread;
-  std::atomic<bool> stopping{false};
-  std::unique_ptr<store::RedisClient> redis;
-  std::unique_ptr<forward::HttpClient> http;
   int in_flight = 0;
 
   mutable std::mutex alert_mutex;

@@ -231,22 +231,12 @@ void TrackingService::start() {
     asio::co_spawn(s.io, s.carrierLoop(*c), asio::detached);
   }
   asio::co_spawn(s.io, s.gaugeLoop(), asio::detached);
-  s.thread = std::thread([&s] { s.io.run(); });
+  s.startThread();
   log::info("tracking poll worker started", {{"carriers", static_cast<long long>(s.carriers.size())}});
 }
 
 void TrackingService::stop() {
-  Impl& s = *impl_;
-  if (!s.thread.joinable()) {
-    return;
-  }
-  asio::post(s.io, [&s] {
-    s.stopping = true;
-    s.http->stop();
-    s.redis->stop();
-    s.io.stop();
-  });
-  s.thread.join();
+  impl_->stopThread();
 }
 
 std::vector<std::pair<std::string, std::string>> TrackingService::readinessDetails() const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateway/util/worker_thread.hpp"
+
 // Internal to the tracking service: shared by tracking_service.cpp (create, routes) and
 // tracking_worker.cpp (the poll worker).
 
@@ -42,7 +44,7 @@ struct PollOutcome {
   PollRecord record;
 };
 
-struct TrackingService::Impl {
+struct TrackingService::Impl : WorkerThread {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
   AdapterLookup lookup;
@@ -50,11 +52,6 @@ struct TrackingService::Impl {
   forward::RetryPolicy policy;
   forward::Random random = forward::defaultRandom();
   std::vector<std::unique_ptr<PolledCarrier>> carriers;
-  boost::asio::io_context io{1};
-  std::thread thread;
-  std::atomic<bool> stopping{false};
-  std::unique_ptr<store::RedisClient> redis;
-  std::unique_ptr<forward::HttpClient> http;
   mutable std::mutex alert_mutex;
   metrics::Family<metrics::Counter>& polls;
 
