@@ -62,9 +62,10 @@ http::Response outcomeResponse(std::string_view status, const std::vector<EventO
 }
 
 asio::awaitable<void> markDeliveryDetached(store::RedisClient& redis, const store::Keys& keys,
-                                           std::string channel, std::string delivery_id,
-                                           std::chrono::seconds ttl) {
-  auto marked = co_await store::markDelivery(redis, keys, std::move(channel), std::move(delivery_id), ttl);
+                                           int shard, std::string channel,
+                                           std::string delivery_id, std::chrono::seconds ttl) {
+  auto marked = co_await store::markDelivery(redis, keys, shard, std::move(channel),
+                                             std::move(delivery_id), ttl);
   (void)marked;
 }
 
@@ -192,58 +193,83 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
     count(channel_id, accepted.outcome);
     co_return std::move(accepted.response);
   }
-  if (!n.delivery_id.empty()) {
-    auto seen = co_await store::deliverySeen(redis, keys_, std::string(channel_id), n.delivery_id);
-    if (!seen) {
-      count(channel_id, "unavailable");
-      co_return http::errorResponse(seen.error());
-    }
-    if (*seen) {
-      count(channel_id, "duplicate");
-      co_return outcomeResponse("duplicate", {});
-    }
-  }
-  auto outcomes = co_await decideAll(redis, channel_id, n.events);
-  if (!outcomes) {
+  auto decided = co_await decideAll(redis, channel_id, n.events, n.delivery_id);
+  if (!decided) {
     count(channel_id, "unavailable");
-    log::warn("push not stored", {{"channel", channel_id}, {"error", describe(outcomes.error())}});
-    co_return http::errorResponse(outcomes.error());
+    log::warn("push not stored", {{"channel", channel_id}, {"error", describe(decided.error())}});
+    co_return http::errorResponse(decided.error());
   }
-  if (!n.delivery_id.empty()) {
-    // Best effort and not awaited (one round trip less before the answer): the business dedup
-    // already protects against a redelivery that comes before the mark lands.
-    asio::co_spawn(redis.ioContext(),
-                   markDeliveryDetached(redis, keys_, std::string(channel_id), std::move(n.delivery_id),
-                                        cfg_.pipeline.dedup_ttl),
-                   asio::detached);
+  if (decided->delivery_seen) {
+    count(channel_id, "duplicate");
+    co_return outcomeResponse("duplicate", {});
   }
-  std::string_view status = outcomes->empty() ? "ignored" : overallStatus(*outcomes);
+  const std::vector<EventOutcome>& outcomes = decided->outcomes;
+  std::string_view status = outcomes.empty() ? "ignored" : overallStatus(outcomes);
   count(channel_id, status);
-  co_return outcomeResponse(status, *outcomes);
+  co_return outcomeResponse(status, outcomes);
 }
 
-asio::awaitable<Result<std::vector<EventOutcome>>> Ingest::decideAll(
+asio::awaitable<Result<Ingest::Decided>> Ingest::decideAll(
     store::RedisClient& redis, std::string_view channel_id,
-    std::vector<canonical::CanonicalEvent>& events) {
-  std::vector<EventOutcome> outcomes;
-  outcomes.reserve(events.size());
-  for (canonical::CanonicalEvent& ev : events) {
-    auto outbox = toOutboxEvent(ev, channel_id);
-    if (!outbox) {
-      co_return tl::unexpected(outbox.error());
+    std::vector<canonical::CanonicalEvent>& events, std::string_view delivery_id) {
+  std::vector<store::OutboxEvent> outbox;
+  outbox.reserve(events.size());
+  for (const canonical::CanonicalEvent& ev : events) {
+    auto converted = toOutboxEvent(ev, channel_id);
+    if (!converted) {
+      co_return tl::unexpected(converted.error());
     }
-    auto decided = co_await store::decide(redis, keys_, *outbox, cfg_.pipeline.dedup_ttl);
+    outbox.push_back(std::move(*converted));
+  }
+  Decided out;
+  out.outcomes.reserve(outbox.size());
+  // The common case, one event with a delivery id, checks and marks the delivery inside the
+  // decide script: one round trip. Several events span shards, so their delivery mark is a
+  // key of its own, checked before and set after (not awaited: the business dedup already
+  // protects against a redelivery that comes before the mark lands).
+  const bool folded = !delivery_id.empty() && outbox.size() == 1;
+  const int delivery_shard =
+      outbox.empty() ? keys_.shardOf(delivery_id) : keys_.shardOf(outbox.front().subject);
+  if (!delivery_id.empty() && !folded) {
+    auto seen = co_await store::deliverySeen(redis, keys_, delivery_shard, std::string(channel_id),
+                                             std::string(delivery_id));
+    if (!seen) {
+      co_return tl::unexpected(seen.error());
+    }
+    if (*seen) {
+      out.delivery_seen = true;
+      co_return out;
+    }
+  }
+  for (store::OutboxEvent& event : outbox) {
+    std::optional<store::DeliveryMark> mark;
+    if (folded) {
+      mark = store::DeliveryMark{channel_id, delivery_id};
+    }
+    auto decided = co_await store::decide(redis, keys_, event, cfg_.pipeline.dedup_ttl,
+                                          std::chrono::seconds(0), mark);
     if (!decided) {
       co_return tl::unexpected(decided.error());
     }
+    if (decided->delivery_seen) {
+      out.delivery_seen = true;
+      co_return out;
+    }
     EventOutcome o;
-    o.id = outbox->id;
-    o.type = decided->decision == store::Decision::kAccepted ? decided->type : outbox->type;
+    o.id = std::move(event.id);
+    o.type = decided->decision == store::Decision::kAccepted ? std::move(decided->type)
+                                                             : std::move(event.type);
     o.status = decisionName(decided->decision);
     events_.with({channel_id, o.status}).inc();
-    outcomes.push_back(std::move(o));
+    out.outcomes.push_back(std::move(o));
   }
-  co_return outcomes;
+  if (!delivery_id.empty() && !folded) {
+    asio::co_spawn(redis.ioContext(),
+                   markDeliveryDetached(redis, keys_, delivery_shard, std::string(channel_id),
+                                        std::string(delivery_id), cfg_.pipeline.dedup_ttl),
+                   asio::detached);
+  }
+  co_return out;
 }
 
 asio::awaitable<http::Response> Ingest::quarantine(store::RedisClient& redis, std::string_view channel_id,

@@ -61,9 +61,14 @@ class Ingest {
   void setPullService(pulls::PullService* pulls) { pulls_ = pulls; }
 
  private:
-  boost::asio::awaitable<Result<std::vector<EventOutcome>>> decideAll(
-      store::RedisClient& redis, std::string_view channel_id,
-      std::vector<canonical::CanonicalEvent>& events);
+  struct Decided {
+    bool delivery_seen = false;  ///< the delivery id was handled before: nothing decided
+    std::vector<EventOutcome> outcomes;
+  };
+  boost::asio::awaitable<Result<Decided>> decideAll(store::RedisClient& redis,
+                                                    std::string_view channel_id,
+                                                    std::vector<canonical::CanonicalEvent>& events,
+                                                    std::string_view delivery_id);
   static http::Response errorsResponse(unsigned status, std::string_view state, std::string_view id,
                                        const FieldErrors& errors);
   boost::asio::awaitable<http::Response> push(http::Request& req, adapters::ChannelAdapterPtr adapter,

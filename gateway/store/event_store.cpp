@@ -113,7 +113,8 @@ std::int64_t streamIdMs(std::string_view stream_id) {
 
 awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
                                        const OutboxEvent& event, std::chrono::seconds dedup_ttl,
-                                       std::chrono::seconds version_ttl) {
+                                       std::chrono::seconds version_ttl,
+                                       std::optional<DeliveryMark> delivery) {
   if (event.id.empty() || event.subject.empty() || event.type.empty() ||
       event.version_key.empty() || dedup_ttl.count() <= 0 || version_ttl.count() < 0) {
     co_return fail(ErrorCode::kInvalidInput,
@@ -122,6 +123,9 @@ awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
   const int shard = keys.shardOf(event.subject);
   auto script_keys =
       strings(keys.seen(shard, event.id), keys.version(event.subject), keys.outbox(shard));
+  if (delivery) {
+    script_keys.push_back(keys.delivery(shard, delivery->channel, delivery->id));
+  }
   OutboxEvent fields_only = event;
   fields_only.type.clear();
   fields_only.original_type.clear();
@@ -140,33 +144,38 @@ awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
     co_return unexpectedReply("decide", r);
   }
   const std::string& verdict = r.elements[0].str;
+  if (verdict == "delivery") {
+    co_return DecideResult{Decision::kDuplicate, true, {}, {}};
+  }
   if (verdict == "duplicate") {
-    co_return DecideResult{Decision::kDuplicate, {}, {}};
+    co_return DecideResult{Decision::kDuplicate, false, {}, {}};
   }
   if (verdict == "stale") {
-    co_return DecideResult{Decision::kStale, {}, {}};
+    co_return DecideResult{Decision::kStale, false, {}, {}};
   }
   if (verdict == "accepted" && r.elements.size() == 3) {
-    co_return DecideResult{Decision::kAccepted, r.elements[1].str, r.elements[2].str};
+    co_return DecideResult{Decision::kAccepted, false, r.elements[1].str, r.elements[2].str};
   }
   co_return unexpectedReply("decide", r);
 }
 
-awaitable<Result<bool>> deliverySeen(RedisClient& client, const Keys& keys, std::string channel,
-                                     std::string delivery_id) {
-  auto reply = asResult(co_await client.exec("EXISTS", keys.delivery(channel, delivery_id)));
+awaitable<Result<bool>> deliverySeen(RedisClient& client, const Keys& keys, int shard,
+                                     std::string channel, std::string delivery_id) {
+  auto reply =
+      asResult(co_await client.exec("EXISTS", keys.delivery(shard, channel, delivery_id)));
   if (!reply) {
     co_return tl::unexpected(reply.error());
   }
   co_return reply->integer == 1;
 }
 
-awaitable<Result<void>> markDelivery(RedisClient& client, const Keys& keys, std::string channel,
-                                     std::string delivery_id, std::chrono::seconds ttl) {
+awaitable<Result<void>> markDelivery(RedisClient& client, const Keys& keys, int shard,
+                                     std::string channel, std::string delivery_id,
+                                     std::chrono::seconds ttl) {
   if (ttl.count() <= 0) {
     co_return fail(ErrorCode::kInvalidInput, "delivery ttl must be positive");
   }
-  auto reply = asResult(co_await client.exec("SET", keys.delivery(channel, delivery_id), "1",
+  auto reply = asResult(co_await client.exec("SET", keys.delivery(shard, channel, delivery_id), "1",
                                              "EX", std::to_string(ttl.count())));
   if (!reply) {
     co_return tl::unexpected(reply.error());

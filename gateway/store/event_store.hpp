@@ -54,8 +54,18 @@ enum class Decision { kAccepted, kDuplicate, kStale };
 
 struct DecideResult {
   Decision decision = Decision::kAccepted;
+  /// The DeliveryMark given to decide() was already set: nothing was decided (decision is
+  /// kDuplicate); the whole delivery was seen before.
+  bool delivery_seen = false;
   std::string type;       ///< final type (kAccepted only)
   std::string stream_id;  ///< outbox entry id (kAccepted only)
+};
+
+/// A delivery-level dedup id (e.g. Shopify's X-Shopify-Event-Id) to check and mark in the same
+/// script as the event's decision: one Redis round trip per push instead of three.
+struct DeliveryMark {
+  std::string_view channel;
+  std::string_view id;
 };
 
 /// Step 4 in one atomic script: duplicate event id → kDuplicate; version_key not greater than
@@ -64,21 +74,28 @@ struct DecideResult {
 /// subject's outbox shard. For order.* events, the first accepted event of a subject gets type
 /// order.created whatever the channel said (a first-seen cancellation included; its data
 /// carries status "cancelled"); original_type keeps the channel's. All or nothing.
+/// With a `delivery` mark: a delivery already marked answers delivery_seen (nothing else
+/// happens); otherwise the mark is set for `dedup_ttl` whatever the decision. The mark lives
+/// in the event's shard (Keys::delivery), so it is the same key deliverySeen() and
+/// markDelivery() use with that shard.
 /// Errors: kInvalidInput when id, subject, type or version_key is empty or dedup_ttl <= 0.
 [[nodiscard]] boost::asio::awaitable<Result<DecideResult>> decide(
     RedisClient& client, const Keys& keys, const OutboxEvent& event,
     std::chrono::seconds dedup_ttl,
-    std::chrono::seconds version_ttl = std::chrono::seconds(0));
+    std::chrono::seconds version_ttl = std::chrono::seconds(0),
+    std::optional<DeliveryMark> delivery = std::nullopt);
 
-/// Delivery-level dedup (e.g. Shopify's X-Shopify-Event-Id): true if marked and not expired.
+/// Delivery-level dedup for a delivery of several events (one event: decide() with a
+/// DeliveryMark): true if marked in `shard` and not expired. `shard` is the shard of the
+/// delivery's first event, so a mark set by decide() is found here too.
 [[nodiscard]] boost::asio::awaitable<Result<bool>> deliverySeen(RedisClient& client,
-                                                                const Keys& keys,
+                                                                const Keys& keys, int shard,
                                                                 std::string channel,
                                                                 std::string delivery_id);
 
 /// Marks a delivery id as seen for `ttl`. Call after the delivery's events were decided.
 [[nodiscard]] boost::asio::awaitable<Result<void>> markDelivery(RedisClient& client,
-                                                                const Keys& keys,
+                                                                const Keys& keys, int shard,
                                                                 std::string channel,
                                                                 std::string delivery_id,
                                                                 std::chrono::seconds ttl);

@@ -81,8 +81,13 @@ std::string Keys::quarantineEntry(std::string_view id) const {
   return prefix_ + ":{q}:q:" + std::string(id);
 }
 
-std::string Keys::delivery(std::string_view channel, std::string_view delivery_id) const {
-  return prefix_ + ":dlv:" + std::string(channel) + ":" + std::string(delivery_id);
+std::string Keys::delivery(int shard, std::string_view channel,
+                           std::string_view delivery_id) const {
+  std::string suffix = "dlv:";
+  suffix += channel;
+  suffix += ':';
+  suffix += delivery_id;
+  return shardKey(shard, suffix);
 }
 
 }  // namespace ordergate::gateway::store

@@ -20,7 +20,10 @@ namespace ordergate::gateway::store {
 ///   <prefix>:{s<k>}:att:<event_id>       list: attempt JSON objects of an event in flight
 ///   <prefix>:{q}:quarantine              zset: quarantine ids scored by received_at ms
 ///   <prefix>:{q}:q:<id>                  hash: one quarantined payload
-///   <prefix>:dlv:<channel>:<delivery_id> delivery-level dedup marker, with TTL
+///   <prefix>:{s<k>}:dlv:<channel>:<delivery_id>
+///                                        delivery-level dedup marker, with TTL; k = the shard
+///                                        of the delivery's (first) event, so decide() checks
+///                                        and sets it in the same script
 ///
 /// k = shardOf(subject) = FNV-1a 64 of the subject mod shards: stable across processes and
 /// releases (changing the shard count re-homes subjects; drain the outbox first).
@@ -52,7 +55,8 @@ class Keys {
   [[nodiscard]] std::string attempts(int shard, std::string_view event_id) const;
   [[nodiscard]] std::string quarantineIndex() const;
   [[nodiscard]] std::string quarantineEntry(std::string_view id) const;
-  [[nodiscard]] std::string delivery(std::string_view channel, std::string_view delivery_id) const;
+  [[nodiscard]] std::string delivery(int shard, std::string_view channel,
+                                     std::string_view delivery_id) const;
 
  private:
   [[nodiscard]] std::string shardKey(int shard, std::string_view suffix) const;

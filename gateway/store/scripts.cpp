@@ -2,10 +2,11 @@
 
 namespace ordergate::gateway::store::scripts {
 
-// KEYS: seen:<event id>, ver:<subject>, outbox (one shard, one hash tag)
+// KEYS: seen:<event id>, ver:<subject>, outbox (one shard, one hash tag)[, dlv:<delivery id>]
 // ARGV: version_key, dedup ttl s, version ttl s (0 = keep forever), type, then the event's
 //       stream fields as name, value, … (without type / original_type)
-// Returns {"duplicate"} | {"stale", stored version key} | {"accepted", final type, stream id}
+// Returns {"delivery"} | {"duplicate"} | {"stale", stored version key}
+//       | {"accepted", final type, stream id}
 const Script& decide() {
   static const Script script(R"lua(
 -- Byte-wise "a <= b". Redis calls setlocale(LC_COLLATE, "") at start-up, so Lua's own '<'
@@ -20,13 +21,26 @@ local function lessOrEqual(a, b)
   return #a <= #b
 end
 
+-- 0. The same delivery (channel's own delivery id) was handled already: nothing to decide.
+--    Otherwise it is marked whatever the decision, so its redelivery costs one EXISTS.
+local delivery = KEYS[4]
+if delivery then
+  if redis.call('EXISTS', delivery) == 1 then
+    return {'delivery'}
+  end
+end
+local function markDelivery()
+  if delivery then redis.call('SET', delivery, '1', 'EX', ARGV[2]) end
+end
 -- 1. Same event id seen recently: the change was already queued (retry or second path).
 if redis.call('EXISTS', KEYS[1]) == 1 then
+  markDelivery()
   return {'duplicate'}
 end
 -- 2. Not newer than what was accepted for this subject: never regress the OMS.
 local stored = redis.call('GET', KEYS[2])
 if stored and lessOrEqual(ARGV[1], stored) then
+  markDelivery()
   return {'stale', stored}
 end
 -- 3. The first event accepted for an order is always order.created (CANONICAL.md), even
@@ -49,6 +63,7 @@ if tonumber(ARGV[3]) > 0 then
 else
   redis.call('SET', KEYS[2], ARGV[1])
 end
+markDelivery()
 return {'accepted', final, id}
 )lua");
   return script;

@@ -49,6 +49,14 @@ class EventStoreTest : public ::testing::Test {
     return std::move(*out);
   }
 
+  long long integer(const char* command, const std::string& key) {
+    auto reply = await(client_.exec(command, key));
+    if (!reply) {
+      throw std::runtime_error(std::string(command) + " failed");
+    }
+    return reply->integer;
+  }
+
   boost::asio::io_context io_;
   RedisClient client_{io_, endpointOf(sharedServer())};
   Keys keys_{uniquePrefix(), 4};
@@ -64,14 +72,15 @@ TEST(KeysTest, ShardKeysShareOneHashTag) {
   const std::string tag = "s" + std::to_string(shard);
   for (const std::string& key :
        {keys.outbox(shard), keys.version(subject), keys.seen(shard, "abc"), keys.lease(shard),
-        keys.dlqIndex(shard), keys.dlqEntry(shard, "abc"), keys.attempts(shard, "abc")}) {
+        keys.dlqIndex(shard), keys.dlqEntry(shard, "abc"), keys.attempts(shard, "abc"),
+        keys.delivery(shard, "shop", "d1")}) {
     EXPECT_EQ(hashTagOf(key), tag) << key;
     EXPECT_EQ(key.rfind("og:{" + tag + "}:", 0), 0u) << key;
   }
   EXPECT_EQ(hashTagOf(keys.quarantineIndex()), "q");
   EXPECT_EQ(hashTagOf(keys.quarantineEntry("1-2")), "q");
   EXPECT_EQ(keys.version(subject), "og:{" + tag + "}:ver:shop:1001");
-  EXPECT_EQ(keys.delivery("shop", "d1"), "og:dlv:shop:d1");
+  EXPECT_EQ(keys.delivery(3, "shop", "d1"), "og:{s3}:dlv:shop:d1");
   // A subject containing braces cannot move its keys to another slot: the tag comes first.
   EXPECT_EQ(hashTagOf(keys.version("x:{evil}")), "s" + std::to_string(keys.shardOf("x:{evil}")));
   // Spread: 1000 subjects touch every shard.
@@ -214,16 +223,55 @@ TEST_F(EventStoreTest, VersionKeysCompareByteWise) {
 }
 
 TEST_F(EventStoreTest, DeliveryDedup) {
-  auto seen = await(deliverySeen(client_, keys_, "shop", "d-1"));
+  auto seen = await(deliverySeen(client_, keys_, 2, "shop", "d-1"));
   ASSERT_TRUE(seen);
   EXPECT_FALSE(*seen);
-  ASSERT_TRUE(await(markDelivery(client_, keys_, "shop", "d-1", 60s)));
-  seen = await(deliverySeen(client_, keys_, "shop", "d-1"));
+  ASSERT_TRUE(await(markDelivery(client_, keys_, 2, "shop", "d-1", 60s)));
+  seen = await(deliverySeen(client_, keys_, 2, "shop", "d-1"));
   ASSERT_TRUE(seen);
   EXPECT_TRUE(*seen);
-  seen = await(deliverySeen(client_, keys_, "other", "d-1"));
+  seen = await(deliverySeen(client_, keys_, 2, "other", "d-1"));
   ASSERT_TRUE(seen);
   EXPECT_FALSE(*seen);
+}
+
+// The one-event push: the delivery id is checked and marked inside decide (one round trip),
+// whatever the decision, and a marked delivery decides nothing at all.
+TEST_F(EventStoreTest, DecideChecksAndMarksTheDelivery) {
+  auto first = makeEvent("shop:9", "order.created", "e-1", "a1");
+  const DeliveryMark mark{"shop", "dv-1"};
+  auto r1 = await(decide(client_, keys_, first, 60s, 0s, mark));
+  ASSERT_TRUE(r1);
+  EXPECT_EQ(r1->decision, Decision::kAccepted);
+  EXPECT_FALSE(r1->delivery_seen);
+  const int shard = keys_.shardOf("shop:9");
+  auto seen = await(deliverySeen(client_, keys_, shard, "shop", "dv-1"));
+  ASSERT_TRUE(seen);
+  EXPECT_TRUE(*seen) << "the mark lives in the event's shard, where deliverySeen looks";
+  EXPECT_GT(integer("TTL", keys_.delivery(shard, "shop", "dv-1")), 0);
+
+  // Redelivery of the same delivery, even with a newer version: nothing decided or queued.
+  auto newer = makeEvent("shop:9", "order.updated", "e-2", "a2");
+  auto r2 = await(decide(client_, keys_, newer, 60s, 0s, mark));
+  ASSERT_TRUE(r2);
+  EXPECT_TRUE(r2->delivery_seen);
+  EXPECT_EQ(r2->decision, Decision::kDuplicate);
+  EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 1);
+
+  // Another delivery of an already decided event is a business duplicate, and gets marked.
+  auto r3 = await(decide(client_, keys_, first, 60s, 0s, DeliveryMark{"shop", "dv-2"}));
+  ASSERT_TRUE(r3);
+  EXPECT_FALSE(r3->delivery_seen);
+  EXPECT_EQ(r3->decision, Decision::kDuplicate);
+  EXPECT_EQ(integer("EXISTS", keys_.delivery(shard, "shop", "dv-2")), 1);
+
+  // A stale one too.
+  auto older = makeEvent("shop:9", "order.updated", "e-0", "a0");
+  auto r4 = await(decide(client_, keys_, older, 60s, 0s, DeliveryMark{"shop", "dv-3"}));
+  ASSERT_TRUE(r4);
+  EXPECT_EQ(r4->decision, Decision::kStale);
+  EXPECT_EQ(integer("EXISTS", keys_.delivery(shard, "shop", "dv-3")), 1);
+  EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 1);
 }
 
 TEST_F(EventStoreTest, ConsumerGroupReadAckAndClaimAfterIdle) {
