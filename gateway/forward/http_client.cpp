@@ -1,5 +1,7 @@
 #include "gateway/forward/http_client.hpp"
 
+#include "gateway/forward/keepalive_client.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -454,12 +456,19 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
 
 HttpClient::HttpClient(asio::io_context& io, HttpClientConfig config) {
   globalInitOnce();
+  if (config.plain_http_keepalive) {
+    plain_ = std::make_unique<KeepAliveClient>(io, config);
+  }
   impl_ = std::make_shared<Impl>(io, config);
 }
 
 HttpClient::~HttpClient() = default;
 
 void HttpClient::send(HttpRequest request, std::function<void(HttpResponse)> done) {
+  if (plain_ && parsePlainHttpUrl(request.url)) {
+    plain_->send(std::move(request), std::move(done));
+    return;
+  }
   impl_->send(std::move(request), std::move(done));
 }
 
@@ -473,8 +482,15 @@ asio::awaitable<HttpResponse> HttpClient::post(HttpRequest request) {
       asio::use_awaitable, std::move(request));
 }
 
-void HttpClient::stop() { impl_->stop(); }
+void HttpClient::stop() {
+  if (plain_) {
+    plain_->stop();
+  }
+  impl_->stop();
+}
 
-std::size_t HttpClient::inFlight() const { return impl_->inFlight(); }
+std::size_t HttpClient::inFlight() const {
+  return impl_->inFlight() + (plain_ ? plain_->inFlight() : 0);
+}
 
 }  // namespace ordergate::gateway::forward

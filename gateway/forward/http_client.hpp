@@ -26,11 +26,17 @@ struct HttpClientConfig {
   std::size_t easy_handle_pool = 64;
   /// Verify the server's TLS certificate and host name. Only tests should turn this off.
   bool verify_tls = true;
+  /// Send plain "http://" URLs through KeepAliveClient (Beast, far less CPU per request)
+  /// instead of libcurl. Everything else (https, user info in the URL) always uses libcurl.
+  bool plain_http_keepalive = true;
 };
+
+class KeepAliveClient;
 
 /// Asynchronous HTTP/1.1 POST client: libcurl's multi interface driven by one Boost.Asio
 /// io_context (curl's sockets are watched with Asio descriptors, its timeouts with an Asio
-/// timer). Connections are kept alive and reused between requests to the same host.
+/// timer). Connections are kept alive and reused between requests to the same host. Plain
+/// "http://" URLs go through KeepAliveClient instead (see HttpClientConfig).
 ///
 /// Thread-safety: none. Construct, call and destroy it on the thread that runs its io_context.
 /// Completion callbacks are posted to that io_context; they never run inside send().
@@ -61,6 +67,7 @@ class HttpClient {
  private:
   class Impl;
   std::shared_ptr<Impl> impl_;
+  std::unique_ptr<KeepAliveClient> plain_;
 };
 
 }  // namespace ordergate::gateway::forward

@@ -154,7 +154,6 @@ asio::awaitable<void> Forwarder::Impl::deliverSubject(std::string subject) {
       queues.erase(subject);
       co_return;
     }
-    store::OutboxEntry entry = it->second.front();
     if (owned.find(shard) == owned.end()) {
       // The shard went to another instance: its entries are pending there now.
       for (const auto& e : it->second) {
@@ -164,6 +163,9 @@ asio::awaitable<void> Forwarder::Impl::deliverSubject(std::string subject) {
       queues.erase(it);
       co_return;
     }
+    // Moved out, not copied (the event's JSON is kilobytes); the emptied shell stays at the
+    // front until it is popped below, so the queue still shows this subject as busy.
+    store::OutboxEntry entry = std::move(it->second.front());
     co_await deliverOne(entry, shard);
     if (stopping) {
       co_return;

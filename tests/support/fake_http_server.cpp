@@ -180,7 +180,7 @@ class FakeHttpServer::Impl {
       const bool keep_alive = response.keep_alive();
       auto [write_ec, write_n] = co_await http::async_write(socket, response, kNoThrow);
       (void)write_n;
-      if (write_ec || !keep_alive) {
+      if (write_ec || !keep_alive || answer.drop_after_answer) {
         break;
       }
     }

@@ -32,6 +32,9 @@ struct FakeResponse {
   std::chrono::milliseconds delay{0};
   /// Answer with "Connection: close" and close the connection afterwards.
   bool close_connection = false;
+  /// Answer as keep-alive, then close the connection anyway: what a server's idle timeout does
+  /// to a connection the client keeps for its next request.
+  bool drop_after_answer = false;
 };
 
 /// A small HTTP/1.1 server (Boost.Beast) on 127.0.0.1 and an ephemeral port, running its own
