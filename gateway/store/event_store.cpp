@@ -63,12 +63,98 @@ std::vector<std::string> eventFields(const OutboxEvent& e) {
   return out;
 }
 
+namespace {
+
+// The packed fields, in order. received_at_ms travels as decimal text.
+template <class Event, class Visit>
+void forEachPackedField(Event& e, Visit&& visit) {
+  visit(e.id);
+  visit(e.source);
+  visit(e.subject);
+  visit(e.channel);
+  visit(e.destination);
+  visit(e.version);
+  visit(e.version_key);
+  visit(e.time);
+  visit(e.received_at);
+  visit(e.dataschema);
+  visit(e.data);
+  visit(e.replayed_from);
+}
+
+constexpr std::string_view kPackedV1 = "1;";
+
+}  // namespace
+
+std::string packEvent(const OutboxEvent& e) {
+  std::size_t size = kPackedV1.size() + 24;
+  forEachPackedField(e, [&size](const std::string& f) { size += f.size() + 8; });
+  std::string out;
+  out.reserve(size);
+  out += kPackedV1;
+  const auto put = [&out](std::string_view f) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, f.size());
+    (void)ec;
+    out.append(digits, end);
+    out += ':';
+    out += f;
+  };
+  forEachPackedField(e, [&put](const std::string& f) { put(f); });
+  char ms[24];
+  const auto [end, ec] = std::to_chars(ms, ms + sizeof ms, e.received_at_ms);
+  (void)ec;
+  put(std::string_view(ms, static_cast<std::size_t>(end - ms)));
+  return out;
+}
+
+bool unpackEvent(std::string_view packed, OutboxEvent& event) {
+  if (packed.substr(0, kPackedV1.size()) != kPackedV1) {
+    return false;
+  }
+  packed.remove_prefix(kPackedV1.size());
+  bool ok = true;
+  const auto take = [&packed, &ok](std::string_view& out) {
+    std::size_t n = 0;
+    const auto [ptr, ec] = std::from_chars(packed.data(), packed.data() + packed.size(), n);
+    const std::size_t digits = static_cast<std::size_t>(ptr - packed.data());
+    if (ec != std::errc() || digits == 0 || digits >= packed.size() || packed[digits] != ':' ||
+        packed.size() - digits - 1 < n) {
+      ok = false;
+      return;
+    }
+    out = packed.substr(digits + 1, n);
+    packed.remove_prefix(digits + 1 + n);
+  };
+  std::string_view parts[13];
+  for (std::string_view& part : parts) {
+    if (ok) {
+      take(part);
+    }
+  }
+  std::int64_t ms = 0;
+  if (ok) {
+    const std::string_view text = parts[12];
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    ok = ec == std::errc() && ptr == text.data() + text.size() && packed.empty();
+  }
+  if (!ok) {
+    return false;
+  }
+  std::size_t i = 0;
+  forEachPackedField(event, [&parts, &i](std::string& f) { f.assign(parts[i++]); });
+  event.received_at_ms = ms;
+  return true;
+}
+
 OutboxEvent eventFromFields(std::span<const RedisReply> flat) {
   OutboxEvent e;
   for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
     const std::string_view name = flat[i].str;
     const std::string& value = flat[i + 1].str;
-    if (name == "type") {
+    if (name == "e") {
+      (void)unpackEvent(value, e);
+    } else if (name == "type") {
       e.type = value;
     } else if (name == "original_type") {
       e.original_type = value;
@@ -126,14 +212,8 @@ awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
   if (delivery) {
     script_keys.push_back(keys.delivery(shard, delivery->channel, delivery->id));
   }
-  OutboxEvent fields_only = event;
-  fields_only.type.clear();
-  fields_only.original_type.clear();
   auto args = strings(event.version_key, std::to_string(dedup_ttl.count()),
-                      std::to_string(version_ttl.count()), event.type);
-  for (auto& field : eventFields(fields_only)) {
-    args.push_back(std::move(field));
-  }
+                      std::to_string(version_ttl.count()), event.type, packEvent(event));
   auto reply = asResult(co_await scripts::decide().exec(client, std::move(script_keys),
                                                         std::move(args)));
   if (!reply) {

@@ -167,8 +167,17 @@ struct DeliveryMark {
 /// values skipped).
 [[nodiscard]] std::vector<std::string> eventFields(const OutboxEvent& event);
 
-/// Reads an event from name, value, … pairs (unknown names ignored).
+/// Reads an event from name, value, … pairs (unknown names ignored). A field "e" holds the
+/// packed form (packEvent) that decide() writes to the outbox.
 [[nodiscard]] OutboxEvent eventFromFields(std::span<const RedisReply> flat);
+
+/// Every field but type / original_type as one value: "1;" then `<length>:<bytes>` per field
+/// in a fixed order. The outbox stores an accepted event as type, original_type and this one
+/// field: a quarter of the arguments and stream fields of one pair per field, which was most
+/// of the decide script's Redis CPU and of the forwarder's reply parsing.
+[[nodiscard]] std::string packEvent(const OutboxEvent& event);
+/// Fills `event`'s packed fields from packEvent() text; false (event unchanged) if malformed.
+[[nodiscard]] bool unpackEvent(std::string_view packed, OutboxEvent& event);
 
 /// Milliseconds part of a stream id ("1700000000000-3" → 1700000000000); 0 if malformed.
 [[nodiscard]] std::int64_t streamIdMs(std::string_view stream_id);

@@ -3,8 +3,8 @@
 namespace ordergate::gateway::store::scripts {
 
 // KEYS: seen:<event id>, ver:<subject>, outbox (one shard, one hash tag)[, dlv:<delivery id>]
-// ARGV: version_key, dedup ttl s, version ttl s (0 = keep forever), type, then the event's
-//       stream fields as name, value, … (without type / original_type)
+// ARGV: version_key, dedup ttl s, version ttl s (0 = keep forever), type, packed event
+//       (packEvent: every field but type / original_type)
 // Returns {"delivery"} | {"duplicate"} | {"stale", stored version key}
 //       | {"accepted", final type, stream id}
 const Script& decide() {
@@ -54,9 +54,8 @@ end
 -- 4. XADD first: it is the only write that can be refused (e.g. OOM) before anything else
 --    was written, and Redis lets a script that has written once finish its writes, so the
 --    three writes happen together or not at all.
-local fields = {'type', final, 'original_type', original}
-for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[3], '*', unpack(fields))
+local id = redis.call('XADD', KEYS[3], '*', 'type', final, 'original_type', original,
+                      'e', ARGV[5])
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
 if tonumber(ARGV[3]) > 0 then
   redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])

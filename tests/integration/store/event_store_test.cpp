@@ -222,6 +222,47 @@ TEST_F(EventStoreTest, VersionKeysCompareByteWise) {
   EXPECT_EQ(rs->decision, Decision::kStale);
 }
 
+TEST(PackedEvent, RoundTripsEveryFieldAndRejectsDamage) {
+  OutboxEvent e = makeEvent("shop:1", "order.updated", "T1", "id-1");
+  e.data = std::string("{\"note\":\"a:b;3:c\"}") + std::string(5000, 'x');
+  e.replayed_from = "1700000000000-7";
+  e.version = "";  // empty fields survive as empty
+  const std::string packed = packEvent(e);
+  OutboxEvent back;
+  back.type = e.type;
+  ASSERT_TRUE(unpackEvent(packed, back));
+  EXPECT_EQ(back, e);
+  for (std::string bad : {std::string(""), std::string("2;") + packed.substr(2),
+                          packed.substr(0, packed.size() - 1), packed + "x", std::string("1;5:abc")}) {
+    OutboxEvent untouched;
+    EXPECT_FALSE(unpackEvent(bad, untouched)) << bad.substr(0, 40);
+    EXPECT_EQ(untouched, OutboxEvent{});
+  }
+}
+
+// The outbox holds type, original_type and the packed rest; a forwarder reads it back whole.
+TEST_F(EventStoreTest, AcceptedEventIsStoredPackedAndReadBackWhole) {
+  ASSERT_TRUE(await(ensureGroups(client_, keys_)));
+  OutboxEvent e = makeEvent("shop:77", "order.updated", "T5", "id-77");
+  auto decided = await(decide(client_, keys_, e, 60s));
+  ASSERT_TRUE(decided);
+  ASSERT_EQ(decided->decision, Decision::kAccepted);
+  const int shard = keys_.shardOf("shop:77");
+  auto raw = await(client_.exec("XRANGE", keys_.outbox(shard), "-", "+"));
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(raw->elements.size(), 1u);
+  const auto& fields = raw->elements[0].elements[1].elements;
+  ASSERT_EQ(fields.size(), 6u);
+  EXPECT_EQ(fields[4].str, "e");
+  auto read = await(readNew(client_, keys_, shard, "c1", 10));
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->size(), 1u);
+  OutboxEvent expected = e;
+  expected.type = "order.created";
+  expected.original_type = "order.updated";
+  EXPECT_EQ(read->front().event, expected);
+}
+
 TEST_F(EventStoreTest, DeliveryDedup) {
   auto seen = await(deliverySeen(client_, keys_, 2, "shop", "d-1"));
   ASSERT_TRUE(seen);
