@@ -27,5 +27,9 @@ class HeaderView {
 
 /// ASCII case-insensitive equality.
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b);
+/// ASCII case-insensitive "text starts with prefix".
+[[nodiscard]] inline bool startsWithNoCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
 
 }  // namespace ordergate::adapters

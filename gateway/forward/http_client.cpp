@@ -1,7 +1,5 @@
 #include "gateway/forward/http_client.hpp"
 
-#include "gateway/forward/keepalive_client.hpp"
-
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -18,6 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/common/headers.hpp"
+#include "gateway/forward/keepalive_client.hpp"
+
 namespace ordergate::gateway::forward {
 
 namespace asio = boost::asio;
@@ -29,21 +30,6 @@ void globalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-bool startsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (c != prefix[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string_view trimHeaderValue(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
@@ -271,9 +257,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     if (line.starts_with("HTTP/")) {
       t->response.retry_after.clear();  // a new (e.g. final after 1xx) response begins
       t->response.content_type.clear();
-    } else if (startsWithNoCase(line, "retry-after:")) {
+    } else if (adapters::startsWithNoCase(line, "retry-after:")) {
       t->response.retry_after = std::string(trimHeaderValue(line.substr(12)));
-    } else if (startsWithNoCase(line, "content-type:")) {
+    } else if (adapters::startsWithNoCase(line, "content-type:")) {
       t->response.content_type = std::string(trimHeaderValue(line.substr(13)));
     }
     return n;

@@ -19,6 +19,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "adapters/common/headers.hpp"
+
 namespace ordergate::gateway::forward {
 
 namespace asio = boost::asio;
@@ -36,21 +38,6 @@ constexpr std::uint32_t kMaxAnswerHeader = 64u << 10;
 // Reused connections found closed by the server, per request, before giving up.
 constexpr int kMaxStaleRetries = 3;
 
-bool startsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (c != prefix[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool isClosedByPeer(const boost::system::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
@@ -62,7 +49,7 @@ bool isClosedByPeer(const boost::system::error_code& ec) {
 
 std::optional<PlainHttpUrl> parsePlainHttpUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
-  if (!startsWithNoCase(url, kScheme)) {
+  if (!adapters::startsWithNoCase(url, kScheme)) {
     return std::nullopt;
   }
   url.remove_prefix(kScheme.size());
