@@ -5,6 +5,7 @@
 #include "adapters/common/crypto.hpp"
 #include "canonical/json.hpp"
 #include "canonical/time.hpp"
+#include "gateway/app/admin_guard.hpp"
 #include "gateway/app/worker.hpp"
 #include "gateway/log/log.hpp"
 #include "adapters/common/byte_sources.hpp"
@@ -191,25 +192,10 @@ Result<store::QuarantineFilter> quarantineFilterFromQuery(const http::Request& r
 
 void addAdminRoutes(http::Router& router, const std::string& token, const store::Keys& keys,
                     Ingest& ingest, FileIngest& files) {
-  // Every admin handler goes through this: bearer token first, then the worker's Redis.
-  auto guarded = [token](auto body) {
-    return [token, body](http::Request& req) -> asio::awaitable<http::Response> {
-      std::string_view auth = req.headerView().get("authorization");
-      constexpr std::string_view kBearer = "Bearer ";
-      bool ok = !token.empty() && auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer &&
-                adapters::constantTimeEquals(auth.substr(kBearer.size()), token);
-      if (!ok) {
-        co_return http::jsonError(401, "unauthorized",
-                                  token.empty() ? "the admin API is disabled (admin.token is empty)"
-                                                : "missing or wrong bearer token");
-      }
-      co_return co_await body(req, *currentWorker()->redis);
-    };
-  };
   using store::RedisClient;
 
   router.add({"GET", "/v1/admin/dlq", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto f = dlqFilterFromQuery(req);
                 if (!f) co_return http::errorResponse(f.error());
                 auto items = co_await store::listDeadLetters(redis, keys, *f);
@@ -225,13 +211,13 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
                 co_return okJson(std::move(out));
               })});
   router.add({"GET", "/v1/admin/dlq/{id}", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto d = co_await store::getDeadLetter(redis, keys, std::string(req.param("id")));
                 if (!d) co_return http::errorResponse(d.error());
                 co_return okJson(deadLetterJson(*d));
               })});
   router.add({"POST", "/v1/admin/dlq/{id}/replay", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 std::string id(req.param("id"));
                 auto r = co_await store::replayDeadLetter(redis, keys, id);
                 if (!r) co_return http::errorResponse(r.error());
@@ -242,7 +228,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
                 co_return okJson(std::move(out));
               })});
   router.add({"POST", "/v1/admin/dlq/replay", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto f = dlqFilterFromQuery(req);
                 if (!f) co_return http::errorResponse(f.error());
                 bool all = req.queryParam("all") == "true";
@@ -267,7 +253,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
                 co_return okJson(std::move(out));
               })});
   router.add({"DELETE", "/v1/admin/dlq/{id}", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 std::string id(req.param("id"));
                 auto r = co_await store::purgeDeadLetter(redis, keys, id);
                 if (!r) co_return http::errorResponse(r.error());
@@ -278,7 +264,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
               })});
 
   router.add({"GET", "/v1/admin/quarantine", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto f = quarantineFilterFromQuery(req);
                 if (!f) co_return http::errorResponse(f.error());
                 auto items = co_await store::listQuarantine(redis, keys, *f);
@@ -294,7 +280,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
                 co_return okJson(std::move(out));
               })});
   router.add({"GET", "/v1/admin/quarantine/{id}", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto q = co_await store::getQuarantine(redis, keys, std::string(req.param("id")));
                 if (!q) co_return http::errorResponse(q.error());
                 co_return okJson(quarantineJson(*q));
@@ -327,13 +313,13 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
     co_return r;
   };
   router.add({"POST", "/v1/admin/quarantine/{id}/replay", "admin", http::BodyClass::kAdmin,
-              guarded([keys, replay_one](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys, replay_one](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto q = co_await store::getQuarantine(redis, keys, std::string(req.param("id")));
                 if (!q) co_return http::errorResponse(q.error());
                 co_return co_await replay_one(redis, *q);
               })});
   router.add({"POST", "/v1/admin/quarantine/replay", "admin", http::BodyClass::kAdmin,
-              guarded([keys, replay_one](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys, replay_one](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 auto f = quarantineFilterFromQuery(req);
                 if (!f) co_return http::errorResponse(f.error());
                 if (req.queryParam("all") != "true" && f->channel.empty() && f->since_ms == 0 && f->until_ms == 0) {
@@ -354,7 +340,7 @@ void addAdminRoutes(http::Router& router, const std::string& token, const store:
                 co_return okJson(R"({"replayed":[)" + replayed + R"(],"still_failing":[)" + failed + "]}");
               })});
   router.add({"DELETE", "/v1/admin/quarantine/{id}", "admin", http::BodyClass::kAdmin,
-              guarded([keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(token, [keys](http::Request& req, RedisClient& redis) -> asio::awaitable<http::Response> {
                 std::string id(req.param("id"));
                 auto r = co_await store::deleteQuarantine(redis, keys, id);
                 if (!r) co_return http::errorResponse(r.error());

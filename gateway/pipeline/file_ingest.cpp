@@ -4,6 +4,7 @@
 #include "adapters/common/crypto.hpp"
 #include "canonical/json.hpp"
 #include "gateway/app/worker.hpp"
+#include "gateway/http/bearer.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/pipeline/outbox_event.hpp"
 #include "gateway/store/event_store.hpp"
@@ -198,10 +199,7 @@ asio::awaitable<http::Response> FileIngest::upload(http::Request& req) {
   auto token_it = upload_tokens_.find(id);
   const std::string token = token_it == upload_tokens_.end() ? std::string() : token_it->second;
   if (!token.empty()) {
-    std::string_view auth = req.headerView().get("authorization");
-    bool ok = auth.size() > 7 && auth.substr(0, 7) == "Bearer " &&
-              adapters::constantTimeEquals(auth.substr(7), token);
-    if (!ok) {
+    if (!http::bearerMatches(req, token)) {
       co_return http::jsonError(401, "unauthorized", "missing or wrong bearer token for uploads");
     }
   }

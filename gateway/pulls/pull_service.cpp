@@ -7,6 +7,7 @@
 #include "adapters/common/crypto.hpp"
 #include "canonical/json.hpp"
 #include "canonical/time.hpp"
+#include "gateway/app/admin_guard.hpp"
 #include "gateway/app/worker.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/pulls/pull_service_impl.hpp"
@@ -209,21 +210,8 @@ std::vector<std::pair<std::string, std::string>> PullService::readinessDetails()
 
 void PullService::addRoutes(http::Router& router, const std::string& admin_token) {
   Impl* s = impl_.get();
-  auto guarded = [admin_token](auto body) {
-    return [admin_token, body](http::Request& req) -> asio::awaitable<http::Response> {
-      std::string_view auth = req.headerView().get("authorization");
-      constexpr std::string_view kBearer = "Bearer ";
-      const bool ok = !admin_token.empty() && auth.size() > kBearer.size() &&
-                      auth.substr(0, kBearer.size()) == kBearer &&
-                      adapters::constantTimeEquals(auth.substr(kBearer.size()), admin_token);
-      if (!ok) {
-        co_return http::jsonError(401, "unauthorized", "missing or wrong bearer token");
-      }
-      co_return co_await body(req, *currentWorker()->redis);
-    };
-  };
   router.add({"GET", "/v1/admin/pulls/dlq", "admin", http::BodyClass::kAdmin,
-              guarded([s](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(admin_token, [s](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
                 const std::string_view only = req.queryParam("channel");
                 int limit = 100;
                 if (const std::string_view l = req.queryParam("limit"); !l.empty()) {
@@ -251,7 +239,7 @@ void PullService::addRoutes(http::Router& router, const std::string& admin_token
                 co_return json(std::move(out));
               })});
   router.add({"POST", "/v1/admin/pulls/dlq/{channel}/{key}/replay", "admin", http::BodyClass::kAdmin,
-              guarded([s](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(admin_token, [s](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
                 PullChannel* ch = s->find(req.param("channel"));
                 if (ch == nullptr) {
                   co_return http::jsonError(404, "not_found", "not a pull channel");

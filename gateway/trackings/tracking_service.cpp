@@ -14,6 +14,7 @@
 #include "adapters/mapping/mapping.hpp"
 #include "canonical/json.hpp"
 #include "canonical/time.hpp"
+#include "gateway/app/admin_guard.hpp"
 #include "gateway/app/worker.hpp"
 #include "gateway/config/yaml_tree.hpp"
 #include "gateway/log/log.hpp"
@@ -250,19 +251,6 @@ std::vector<std::pair<std::string, std::string>> TrackingService::readinessDetai
 
 void TrackingService::addRoutes(http::Router& router, const std::string& admin_token) {
   Impl* s = impl_.get();
-  auto guarded = [admin_token](auto body) {
-    return [admin_token, body](http::Request& req) -> asio::awaitable<http::Response> {
-      std::string_view auth = req.headerView().get("authorization");
-      constexpr std::string_view kBearer = "Bearer ";
-      const bool ok = !admin_token.empty() && auth.size() > kBearer.size() &&
-                      auth.substr(0, kBearer.size()) == kBearer &&
-                      adapters::constantTimeEquals(auth.substr(kBearer.size()), admin_token);
-      if (!ok) {
-        co_return http::jsonError(401, "unauthorized", "missing or wrong bearer token");
-      }
-      co_return co_await body(req, *currentWorker()->redis);
-    };
-  };
   // {carrier}/{tracking_number} of the path, checked; nullptr carrier with the error answer.
   auto target = [s](std::string_view carrier_id, std::string_view number,
                     http::Response& error) -> std::pair<PolledCarrier*, std::string> {
@@ -282,7 +270,7 @@ void TrackingService::addRoutes(http::Router& router, const std::string& admin_t
   };
 
   router.add({"POST", "/v1/trackings", "trackings", http::BodyClass::kAdmin,
-              guarded([target](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(admin_token, [target](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
                 simdjson::dom::parser parser;
                 simdjson::dom::element doc;
                 std::string_view carrier;
@@ -314,7 +302,7 @@ void TrackingService::addRoutes(http::Router& router, const std::string& admin_t
                 co_return json(*created ? 201 : 200, shipmentJson(c->id, *state));
               })});
   router.add({"GET", "/v1/trackings/{carrier}/{tracking_number}", "trackings", http::BodyClass::kNone,
-              guarded([target](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(admin_token, [target](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
                 http::Response error;
                 auto [c, tn] = target(req.param("carrier"), req.param("tracking_number"), error);
                 if (c == nullptr) {
@@ -330,7 +318,7 @@ void TrackingService::addRoutes(http::Router& router, const std::string& admin_t
                 co_return json(200, shipmentJson(c->id, *state));
               })});
   router.add({"DELETE", "/v1/trackings/{carrier}/{tracking_number}", "trackings", http::BodyClass::kNone,
-              guarded([target](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
+              adminGuarded(admin_token, [target](http::Request& req, store::RedisClient& redis) -> asio::awaitable<http::Response> {
                 http::Response error;
                 auto [c, tn] = target(req.param("carrier"), req.param("tracking_number"), error);
                 if (c == nullptr) {

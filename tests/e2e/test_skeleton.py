@@ -66,6 +66,26 @@ class SkeletonTest(unittest.TestCase):
         self.assertEqual(status, 405)
         self.assertEqual(body["error"], "method_not_allowed")
 
+    def test_admin_routes_need_the_bearer_token(self):
+        # Every admin route (DLQ, quarantine, pulls, trackings) goes through one guard.
+        for path in ("/v1/admin/dlq", "/v1/admin/quarantine"):
+            for headers in ({}, {"Authorization": "Bearer wrong"},
+                            {"Authorization": "test-admin-token"},
+                            {"Authorization": "Bearer test-admin-tokenX"}):
+                status, body = self.gw.json("GET", path, headers=headers)
+                self.assertEqual(status, 401, (path, headers))
+                self.assertEqual(body["error"], "unauthorized")
+            status, _ = self.gw.json("GET", "/v1/admin/dlq",
+                                     headers={"Authorization": "Bearer test-admin-token"})
+            self.assertEqual(status, 200)
+
+    def test_admin_api_is_off_without_a_token(self):
+        self.gw.close()
+        self.gw = Gateway(base_config(self.redis.url).replace("token: test-admin-token", 'token: ""'))
+        status, body = self.gw.json("GET", "/v1/admin/dlq", headers={"Authorization": "Bearer "})
+        self.assertEqual(status, 401)
+        self.assertIn("admin.token is empty", body["message"])
+
     def test_body_too_large_is_413(self):
         big = b"x" * (3 * 1024 * 1024)
         try:
