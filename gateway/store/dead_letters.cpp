@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "gateway/store/paged_fetch.hpp"
 #include "gateway/store/scripts.hpp"
 #include "gateway/store/strings.hpp"
 
@@ -12,7 +13,6 @@ namespace {
 using boost::asio::awaitable;
 
 constexpr std::size_t kMaxScanPerShard = 10000;  // bounds a filtered listing's work
-constexpr std::size_t kFetchBatch = 200;
 
 std::int64_t toInt(std::string_view text) {
   std::int64_t value = 0;
@@ -119,44 +119,17 @@ awaitable<Result<std::vector<DeadLetter>>> listDeadLetters(RedisClient& client, 
   });
 
   const bool filtered = !filter.channel.empty() || !filter.type.empty();
-  std::vector<DeadLetter> out;
-  std::size_t skipped = 0;
-  // Without channel/type filters the offset applies to the index directly; with them, hashes
-  // are fetched in batches until the page is full.
-  std::size_t next = filtered ? 0 : std::min(filter.offset, refs.size());
-  if (!filtered) {
-    skipped = filter.offset;
-  }
-  while (next < refs.size() && out.size() < filter.limit) {
-    const std::size_t end = std::min(
-        refs.size(), next + (filtered ? kFetchBatch : filter.limit - out.size()));
-    std::vector<std::vector<std::string>> fetch;
-    for (std::size_t i = next; i < end; ++i) {
-      fetch.push_back(strings("HGETALL", keys.dlqEntry(refs[i].shard, refs[i].id)));
-    }
-    auto hashes = co_await client.execPipeline(std::move(fetch));
-    for (std::size_t i = next; i < end && out.size() < filter.limit; ++i) {
-      auto checked = asResult(std::move(hashes[i - next]));
-      if (!checked) {
-        co_return tl::unexpected(checked.error());
-      }
-      if (checked->elements.empty()) {
-        continue;  // purged between the two reads
-      }
-      DeadLetter letter = fromHash(refs[i].shard, *checked);
-      if ((!filter.channel.empty() && letter.event.channel != filter.channel) ||
-          (!filter.type.empty() && letter.event.type != filter.type)) {
-        continue;
-      }
-      if (skipped < filter.offset) {
-        ++skipped;
-        continue;
-      }
-      out.push_back(std::move(letter));
-    }
-    next = end;
-  }
-  co_return out;
+  co_return co_await fetchPage<DeadLetter>(
+      client, refs.size(), [&](std::size_t i) { return keys.dlqEntry(refs[i].shard, refs[i].id); },
+      [&](std::size_t i, const RedisReply& hash) -> std::optional<DeadLetter> {
+        DeadLetter letter = fromHash(refs[i].shard, hash);
+        if ((!filter.channel.empty() && letter.event.channel != filter.channel) ||
+            (!filter.type.empty() && letter.event.type != filter.type)) {
+          return std::nullopt;
+        }
+        return letter;
+      },
+      filtered, filter.offset, filter.limit);
 }
 
 awaitable<Result<DeadLetter>> getDeadLetter(RedisClient& client, const Keys& keys,

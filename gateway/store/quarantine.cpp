@@ -5,6 +5,7 @@
 #include <random>
 
 #include "gateway/store/json_text.hpp"
+#include "gateway/store/paged_fetch.hpp"
 #include "gateway/store/scripts.hpp"
 #include "gateway/store/strings.hpp"
 
@@ -13,7 +14,6 @@ namespace {
 
 using boost::asio::awaitable;
 
-constexpr std::size_t kFetchBatch = 200;
 constexpr std::size_t kMaxScan = 10000;
 
 std::int64_t toInt(std::string_view text) {
@@ -111,39 +111,17 @@ awaitable<Result<std::vector<QuarantineRecord>>> listQuarantine(RedisClient& cli
   }
   const auto& ids = index->elements;
   const bool filtered = !filter.channel.empty() || !filter.kind.empty();
-  std::vector<QuarantineRecord> out;
-  std::size_t skipped = filtered ? 0 : filter.offset;
-  std::size_t next = filtered ? 0 : std::min(filter.offset, ids.size());
-  while (next < ids.size() && out.size() < filter.limit) {
-    const std::size_t end =
-        std::min(ids.size(), next + (filtered ? kFetchBatch : filter.limit - out.size()));
-    std::vector<std::vector<std::string>> fetch;
-    for (std::size_t i = next; i < end; ++i) {
-      fetch.push_back(strings("HGETALL", keys.quarantineEntry(ids[i].str)));
-    }
-    auto hashes = co_await client.execPipeline(std::move(fetch));
-    for (std::size_t i = next; i < end && out.size() < filter.limit; ++i) {
-      auto checked = asResult(std::move(hashes[i - next]));
-      if (!checked) {
-        co_return tl::unexpected(checked.error());
-      }
-      if (checked->elements.empty()) {
-        continue;  // deleted between the two reads
-      }
-      QuarantineRecord record = fromHash(ids[i].str, *checked);
-      if ((!filter.channel.empty() && record.entry.channel != filter.channel) ||
-          (!filter.kind.empty() && record.entry.kind != filter.kind)) {
-        continue;
-      }
-      if (skipped < filter.offset) {
-        ++skipped;
-        continue;
-      }
-      out.push_back(std::move(record));
-    }
-    next = end;
-  }
-  co_return out;
+  co_return co_await fetchPage<QuarantineRecord>(
+      client, ids.size(), [&](std::size_t i) { return keys.quarantineEntry(ids[i].str); },
+      [&](std::size_t i, const RedisReply& hash) -> std::optional<QuarantineRecord> {
+        QuarantineRecord record = fromHash(ids[i].str, hash);
+        if ((!filter.channel.empty() && record.entry.channel != filter.channel) ||
+            (!filter.kind.empty() && record.entry.kind != filter.kind)) {
+          return std::nullopt;
+        }
+        return record;
+      },
+      filtered, filter.offset, filter.limit);
 }
 
 awaitable<Result<QuarantineRecord>> getQuarantine(RedisClient& client, const Keys& keys,

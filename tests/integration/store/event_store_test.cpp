@@ -522,6 +522,41 @@ TEST_F(EventStoreTest, DeadLetterListReplayPurge) {
   EXPECT_EQ(*count, 1);
 }
 
+// Pages: offset and limit over the newest-first index, and over filtered records only.
+TEST_F(EventStoreTest, QuarantinePagesWithAndWithoutAFilter) {
+  std::vector<std::string> ids;  // oldest first; channels alternate a, b, a, b, …
+  for (int i = 0; i < 9; ++i) {
+    QuarantineEntry e;
+    e.channel = i % 2 == 0 ? "a" : "b";
+    e.kind = "channel";
+    e.received_at_ms = 1000 + i;
+    e.body = "p" + std::to_string(i);
+    auto id = await(quarantine(client_, keys_, e));
+    ASSERT_TRUE(id);
+    ids.push_back(*id);
+  }
+  QuarantineFilter page;
+  page.offset = 2;
+  page.limit = 3;
+  auto plain = await(listQuarantine(client_, keys_, page));
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->size(), 3u);
+  EXPECT_EQ((*plain)[0].id, ids[6]);
+  EXPECT_EQ((*plain)[2].id, ids[4]);
+  page.channel = "a";  // a records, newest first: 8, 6, 4, 2, 0
+  auto only_a = await(listQuarantine(client_, keys_, page));
+  ASSERT_TRUE(only_a);
+  ASSERT_EQ(only_a->size(), 3u);
+  EXPECT_EQ((*only_a)[0].id, ids[4]);
+  EXPECT_EQ((*only_a)[1].id, ids[2]);
+  EXPECT_EQ((*only_a)[2].id, ids[0]);
+  page.offset = 4;
+  auto tail = await(listQuarantine(client_, keys_, page));
+  ASSERT_TRUE(tail);
+  ASSERT_EQ(tail->size(), 1u);
+  EXPECT_EQ((*tail)[0].id, ids[0]);
+}
+
 TEST_F(EventStoreTest, QuarantinePutListGetDelete) {
   QuarantineEntry a;
   a.channel = "shop";
