@@ -62,7 +62,10 @@ struct RetryConfig {
 /// `forwarder:` — delivery to the OMS.
 struct ForwarderConfig {
   bool enabled = true;
-  int max_in_flight = 256;          ///< concurrent OMS requests per instance
+  /// Forwarder threads ("lanes"): each owns a share of the outbox shards through the same
+  /// leases instances use. One thread cannot follow two I/O threads at full ingest rate.
+  int threads = 2;
+  int max_in_flight = 256;          ///< concurrent OMS requests per lane
   milliseconds claim_idle{30'000};  ///< pending entries of a dead consumer are reclaimed after this
   milliseconds lease_ttl{10'000};   ///< shard ownership lease
   int breaker_failures = 5;

@@ -339,6 +339,7 @@ class Loader {
   Result<void> forwarder(const YAML::Node& n, const std::string& p, ForwarderConfig& c) {
     return each(n, p, [&](const std::string& k, const YAML::Node& v, const std::string& path) -> Result<bool> {
       if (k == "enabled") return setBool(v, path, c.enabled);
+      if (k == "threads") return setInt(v, path, c.threads, 1, 64);
       if (k == "max_in_flight") return setInt(v, path, c.max_in_flight, 1, 100000);
       if (k == "claim_idle") return setDuration(v, path, c.claim_idle);
       if (k == "lease_ttl") return setDuration(v, path, c.lease_ttl);

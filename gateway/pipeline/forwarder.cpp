@@ -65,14 +65,8 @@ std::string memoryKey(int shard, std::string_view stream_id) {
   return key;
 }
 
-Forwarder::Impl::Impl(const config::Config& c, store::RedisEndpoint ep, store::Keys k,
-                      forward::RetryPolicy p, metrics::Registry& m)
-    : cfg(c),
-      endpoint(std::move(ep)),
-      keys(std::move(k)),
-      instance_id(makeInstanceId()),
-      policy(std::move(p)),
-      attempts(m.counter("ordergate_forward_attempts_total",
+ForwarderMetrics::ForwarderMetrics(metrics::Registry& m, int lanes)
+    : attempts(m.counter("ordergate_forward_attempts_total",
                          "Delivery attempts to the OMS by destination and outcome "
                          "(delivered, retry, dead_letter)",
                          {"destination", "outcome"})),
@@ -89,10 +83,26 @@ Forwarder::Impl::Impl(const config::Config& c, store::RedisEndpoint ep, store::K
       quarantine_gauge(m.gauge("ordergate_quarantine_depth", "Payloads in quarantine").with({})),
       shards_gauge(m.gauge("ordergate_forwarder_shards_owned",
                            "Outbox shards this instance forwards")
-                       .with({})) {
-  auto& circuit = m.gauge("ordergate_circuit_state",
-                          "Circuit breaker per destination: 0 closed, 1 half-open, 2 open",
-                          {"destination"});
+                       .with({})),
+      circuit(m.gauge("ordergate_circuit_state",
+                      "Circuit breaker per destination: 0 closed, 1 half-open, 2 open "
+                      "(the worst of the forwarder threads)",
+                      {"destination"})),
+      circuit_states(static_cast<std::size_t>(std::max(1, lanes))) {}
+
+Forwarder::Impl::Impl(const config::Config& c, store::RedisEndpoint ep, store::Keys k,
+                      forward::RetryPolicy p, ForwarderMetrics& m, int lane_index)
+    : cfg(c),
+      endpoint(std::move(ep)),
+      keys(std::move(k)),
+      instance_id(makeInstanceId()),
+      policy(std::move(p)),
+      shared(m),
+      lane(lane_index),
+      attempts(m.attempts),
+      dead_letters(m.dead_letters),
+      latency(m.latency) {
+  auto& circuit = m.circuit;
   forward::CircuitBreakerConfig bc;
   bc.failure_threshold = c.forwarder.breaker_failures;
   bc.initial_cooldown = c.forwarder.breaker_open;
@@ -306,7 +316,8 @@ asio::awaitable<void> Forwarder::Impl::moveToDeadLetters(int shard, const store:
   }
 }
 
-Forwarder::Forwarder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Forwarder::Forwarder(std::unique_ptr<ForwarderMetrics> metrics, std::vector<std::unique_ptr<Impl>> lanes)
+    : metrics_(std::move(metrics)), lanes_(std::move(lanes)) {}
 
 Forwarder::~Forwarder() { stop(); }
 
@@ -320,53 +331,79 @@ Result<std::unique_ptr<Forwarder>> Forwarder::create(const config::Config& cfg, 
   if (!policy) {
     return fail(ErrorCode::kConfig, policy.error().message, cfg.source_path + ": retry");
   }
-  auto impl = std::make_unique<Impl>(cfg, std::move(redis), std::move(keys), std::move(*policy), metrics);
-  if (!cfg.oms.signing_secret.empty()) {
-    auto signer = adapters::StandardWebhooksSigner::create(cfg.oms.signing_secret);
-    if (!signer) {
-      return fail(ErrorCode::kConfig, signer.error().message, cfg.source_path + ": oms.signing_secret");
+  // Each lane is a forwarder instance of its own (thread, io_context, Redis and HTTP clients,
+  // instance id): the shard leases split the shards between lanes exactly as between
+  // processes, so per-order ordering and takeover need nothing new.
+  const int threads = std::max(1, cfg.forwarder.threads);
+  auto shared = std::make_unique<ForwarderMetrics>(metrics, threads);
+  std::vector<std::unique_ptr<Impl>> lanes;
+  for (int lane = 0; lane < threads; ++lane) {
+    auto impl = std::make_unique<Impl>(cfg, redis, keys, *policy, *shared, lane);
+    if (!cfg.oms.signing_secret.empty()) {
+      auto signer = adapters::StandardWebhooksSigner::create(cfg.oms.signing_secret);
+      if (!signer) {
+        return fail(ErrorCode::kConfig, signer.error().message, cfg.source_path + ": oms.signing_secret");
+      }
+      impl->signer = std::move(*signer);
     }
-    impl->signer = std::move(*signer);
+    lanes.push_back(std::move(impl));
   }
-  return std::unique_ptr<Forwarder>(new Forwarder(std::move(impl)));
+  return std::unique_ptr<Forwarder>(new Forwarder(std::move(shared), std::move(lanes)));
 }
 
 void Forwarder::start() {
-  Impl& s = *impl_;
+  for (auto& lane : lanes_) {
+    startLane(*lane);
+  }
+}
+
+void Forwarder::startLane(Impl& s) {
   s.redis = std::make_unique<store::RedisClient>(s.io, s.endpoint);
   forward::HttpClientConfig hc;
-  hc.max_host_connections = s.cfg.oms.max_connections;
+  hc.max_host_connections = std::max(1, s.cfg.oms.max_connections / static_cast<int>(lanes_.size()));
   s.http = std::make_unique<forward::HttpClient>(s.io, hc);
   asio::co_spawn(s.io, s.leaseLoop(), asio::detached);
   asio::co_spawn(s.io, s.claimLoop(), asio::detached);
   asio::co_spawn(s.io, s.gaugeLoop(), asio::detached);
   s.thread = std::thread([&s] { s.io.run(); });
-  log::info("forwarder started", {{"instance", s.instance_id},
+  log::info("forwarder started", {{"instance", s.instance_id}, {"lane", s.lane},
                                   {"shards", s.keys.shards()}});
 }
 
 void Forwarder::stop() {
-  Impl& s = *impl_;
-  if (!s.thread.joinable()) {
-    return;
+  // Every lane releases its leases at the same time, then all are joined.
+  for (auto& lane : lanes_) {
+    Impl& s = *lane;
+    if (!s.thread.joinable()) {
+      continue;
+    }
+    asio::post(s.io, [&s] {
+      s.stopping = true;
+      asio::co_spawn(s.io, [&s]() -> asio::awaitable<void> {
+        co_await s.releaseAll();
+        s.http->stop();
+        for (auto& [shard, st] : s.owned) {
+          if (st.reader) st.reader->stop();
+        }
+        s.redis->stop();
+        s.io.stop();
+      }, asio::detached);
+    });
   }
-  asio::post(s.io, [&s] {
-    s.stopping = true;
-    asio::co_spawn(s.io, [&s]() -> asio::awaitable<void> {
-      co_await s.releaseAll();
-      s.http->stop();
-      for (auto& [shard, st] : s.owned) {
-        if (st.reader) st.reader->stop();
-      }
-      s.redis->stop();
-      s.io.stop();
-    }, asio::detached);
-  });
-  s.thread.join();
+  for (auto& lane : lanes_) {
+    if (lane->thread.joinable()) {
+      lane->thread.join();
+    }
+  }
 }
 
 std::string Forwarder::status() const {
-  return impl_->open_circuits.load() > 0 ? "circuit open to the OMS" : "ok";
+  for (const auto& lane : lanes_) {
+    if (lane->open_circuits.load() > 0) {
+      return "circuit open to the OMS";
+    }
+  }
+  return "ok";
 }
 
 }  // namespace ordergate::gateway::pipeline

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "canonical/error.hpp"
 #include "gateway/config/config.hpp"
@@ -14,11 +15,14 @@ class Registry;
 
 namespace ordergate::gateway::pipeline {
 
+struct ForwarderMetrics;
+
 /// Steps 6–8: reads the outbox shards this instance holds a lease on, POSTs each event to the
 /// OMS as a CloudEvent, keeps per-order ordering (an order's next event waits while an earlier
 /// one is retried; other orders flow on), retries with backoff behind a circuit breaker,
 /// dead-letters what cannot be delivered, and takes over the shards and pending entries of
-/// instances that died. Runs on its own thread and io_context.
+/// instances that died. Runs `forwarder.threads` lanes, each on its own thread and io_context;
+/// the lanes share the shards through the same leases as separate instances do.
 class Forwarder {
  public:
   /// Errors kConfig for invalid retry/breaker settings or signing secret.
@@ -37,8 +41,10 @@ class Forwarder {
   struct Impl;
 
  private:
-  explicit Forwarder(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  Forwarder(std::unique_ptr<ForwarderMetrics> metrics, std::vector<std::unique_ptr<Impl>> lanes);
+  void startLane(Impl& lane);
+  std::unique_ptr<ForwarderMetrics> metrics_;
+  std::vector<std::unique_ptr<Impl>> lanes_;
 };
 
 }  // namespace ordergate::gateway::pipeline

@@ -3,6 +3,7 @@
 // Internal to the forwarder: shared by forwarder.cpp (delivery) and forwarder_shards.cpp
 // (leases, reading, reclaiming, gauges).
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -50,6 +51,23 @@ struct ShardState {
 /// "<shard>/<stream id>": stream ids repeat across shards.
 std::string memoryKey(int shard, std::string_view stream_id);
 
+/// The metric families every lane of a Forwarder shares (a family registered twice would be
+/// rendered twice), and what lanes publish to each other.
+struct ForwarderMetrics {
+  explicit ForwarderMetrics(metrics::Registry& m, int lanes);
+  metrics::Family<metrics::Counter>& attempts;
+  metrics::Family<metrics::Counter>& dead_letters;
+  metrics::Family<metrics::Histogram>& latency;
+  metrics::Gauge& lag_gauge;
+  metrics::Gauge& depth_gauge;
+  metrics::Gauge& dlq_gauge;
+  metrics::Gauge& quarantine_gauge;
+  metrics::Gauge& shards_gauge;  ///< sum over lanes: each adds the change of its own count
+  metrics::Family<metrics::Gauge>& circuit;
+  /// Breaker state per lane and destination (0 orders, 1 tracking); the gauge shows the worst.
+  std::vector<std::array<std::atomic<int>, 2>> circuit_states;
+};
+
 struct Forwarder::Impl {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
@@ -75,18 +93,16 @@ struct Forwarder::Impl {
   std::map<int, AckBatch> ack_pending;  ///< per shard: delivered, not yet acknowledged
   std::set<int> ack_flushing;           ///< shards with an acknowledgement call in flight
 
+  ForwarderMetrics& shared;
+  const int lane;  ///< 0 … forwarder.threads−1; lane 0 also publishes the outbox-wide gauges
   metrics::Family<metrics::Counter>& attempts;
   metrics::Family<metrics::Counter>& dead_letters;
   metrics::Family<metrics::Histogram>& latency;
-  metrics::Gauge& lag_gauge;
-  metrics::Gauge& depth_gauge;
-  metrics::Gauge& dlq_gauge;
-  metrics::Gauge& quarantine_gauge;
-  metrics::Gauge& shards_gauge;
+  double reported_shards = 0;  ///< this lane's share of shards_gauge
   std::atomic<std::int64_t> open_circuits{0};
 
   Impl(const config::Config& c, store::RedisEndpoint ep, store::Keys k, forward::RetryPolicy p,
-       metrics::Registry& m);
+       ForwarderMetrics& m, int lane_index);
 
   // forwarder.cpp
   void enqueue(int shard, store::OutboxEntry entry);

@@ -101,7 +101,9 @@ asio::awaitable<void> Forwarder::Impl::leaseLoop() {
         asio::co_spawn(io, takeOver(shard), asio::detached);
       }
     }
-    shards_gauge.set(static_cast<double>(owned.size()));
+    const auto now_owned = static_cast<double>(owned.size());
+    shared.shards_gauge.add(now_owned - reported_shards);
+    reported_shards = now_owned;
     co_await sleep(period);
   }
 }
@@ -181,26 +183,37 @@ asio::awaitable<void> Forwarder::Impl::claimLoop() {
 }
 
 asio::awaitable<void> Forwarder::Impl::gaugeLoop() {
+  auto& states = shared.circuit_states;
   while (!stopping) {
-    const std::int64_t now = nowMs();
-    double lag = 0;
-    double depth = 0;
-    for (int shard = 0; shard < keys.shards() && !stopping; ++shard) {
-      auto l = co_await store::outboxLag(*redis, keys, shard, now);
-      if (l) lag = std::max(lag, static_cast<double>(l->count()) / 1000.0);
-      auto n = co_await store::outboxLength(*redis, keys, shard);
-      if (n) depth += static_cast<double>(*n);
+    // The outbox-wide figures are the same from every lane: lane 0 reads them.
+    if (lane == 0) {
+      const std::int64_t now = nowMs();
+      double lag = 0;
+      double depth = 0;
+      for (int shard = 0; shard < keys.shards() && !stopping; ++shard) {
+        auto l = co_await store::outboxLag(*redis, keys, shard, now);
+        if (l) lag = std::max(lag, static_cast<double>(l->count()) / 1000.0);
+        auto n = co_await store::outboxLength(*redis, keys, shard);
+        if (n) depth += static_cast<double>(*n);
+      }
+      shared.lag_gauge.set(lag);
+      shared.depth_gauge.set(depth);
+      if (auto d = co_await store::deadLetterCount(*redis, keys)) shared.dlq_gauge.set(static_cast<double>(*d));
+      if (auto q = co_await store::quarantineCount(*redis, keys)) shared.quarantine_gauge.set(static_cast<double>(*q));
     }
-    lag_gauge.set(lag);
-    depth_gauge.set(depth);
-    if (auto d = co_await store::deadLetterCount(*redis, keys)) dlq_gauge.set(static_cast<double>(*d));
-    if (auto q = co_await store::quarantineCount(*redis, keys)) quarantine_gauge.set(static_cast<double>(*q));
     std::int64_t open = 0;
+    std::size_t index = 0;
     for (auto& [name, d] : destinations) {
       auto st = d.breaker.state();
-      double v = st == forward::CircuitBreaker::State::kClosed ? 0 : st == forward::CircuitBreaker::State::kHalfOpen ? 1 : 2;
-      d.state_gauge->set(v);
+      int v = st == forward::CircuitBreaker::State::kClosed ? 0 : st == forward::CircuitBreaker::State::kHalfOpen ? 1 : 2;
+      states[static_cast<std::size_t>(lane)][index].store(v);
+      int worst = 0;
+      for (const auto& lane_states : states) {
+        worst = std::max(worst, lane_states[index].load());
+      }
+      d.state_gauge->set(worst);
       open += v > 0 ? 1 : 0;
+      ++index;
     }
     open_circuits = open;
     co_await sleep(milliseconds(1000));

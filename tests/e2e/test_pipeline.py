@@ -137,6 +137,35 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(len(set(ids)), 2000)
         self.assertEqual(len(ids), 2000, "an event was delivered twice")
 
+    def test_forwarder_lanes_split_the_shards_and_deliver_each_event_once(self):
+        self.gw.close()
+        self.gw = Gateway(base_config(self.redis.url, self.oms,
+                                      extra="forwarder:\n  threads: 3\npipeline:\n  outbox_shards: 8")
+                          + storefront_channel())
+        self.sender = Sender(self.gw.port)
+
+        def owned():
+            _, data, _ = self.gw.request("GET", "/metrics")
+            for line in data.decode().splitlines():
+                if line.startswith("ordergate_forwarder_shards_owned "):
+                    return float(line.split()[1])
+            return -1
+        def holders():
+            return {self.redis.cli("GET", "og:{s%d}:lease" % k) for k in range(8)}
+        # Three lanes register as three instances and split the 8 shards (3 + 3 + 2).
+        wait_until(lambda: owned() == 8 and len(holders()) == 3 and "" not in holders(),
+                   timeout=30, what="8 shards split between 3 lanes")
+        self.assertEqual(self.redis.cli("ZCARD", "og:instances"), "3")
+        orders = [canonical_order(30000 + i, version_at(i % 60)) for i in range(300)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = [status for status, _ in pool.map(self.sender.post, orders)]
+        self.assertEqual(statuses.count(200), 300)
+        self.wait_events(300, timeout=60)
+        time.sleep(1.0)
+        ids = [ev["id"] for _, _, ev in self.oms.received()]
+        self.assertEqual(len(ids), 300, "an event was delivered twice")
+        self.assertEqual(owned(), 8)
+
     def test_oms_400_dead_letters_then_replay_delivers(self):
         self.oms.fail_status = 400
         status, body = self.sender.post(canonical_order(6006, version_at(1)))
