@@ -186,21 +186,21 @@ void AmazonFileReader::holdRow(std::string_view raw_id, std::string_view line,
 // `horizon`. A local order with no row in that span cannot get another one (pass 1 would have
 // made it scattered); a scattered order is complete at the last row pass 1 saw. Popping in line
 // order returns orders in the order of their last row.
-std::optional<FileOrder> AmazonFileReader::popDue(std::uint64_t horizon) {
+bool AmazonFileReader::popDue(std::uint64_t horizon, std::optional<FileOrder>& out) {
   while (!due_.empty() && std::uint64_t{due_.front().line} + limits_.window_lines <= horizon) {
     const Due due = due_.front();
     due_.pop_front();
     const OpenOrder& open = slots_[due.slot];
     if (open.last_line == due.line && (open.final_line == 0 || open.final_line == due.line)) {
-      return emit(due.slot, true);
+      emit(due.slot, true, out.emplace());
+      return true;
     }
   }
-  return std::nullopt;
+  return false;
 }
 
-FileOrder AmazonFileReader::emit(std::uint32_t slot, bool complete) {
+void AmazonFileReader::emit(std::uint32_t slot, bool complete, FileOrder& out) {
   OpenOrder& open = slots_[slot];
-  FileOrder out;
   out.lines = std::move(open.lines);
   out.raw = std::move(open.raw);
   open.lines = {};
@@ -225,7 +225,7 @@ FileOrder AmazonFileReader::emit(std::uint32_t slot, bool complete) {
     out.problems.push_back(FileProblem{out.lines.front(),
                                        std::string(columnName(layout_->kind, Column::kOrderId)),
                                        "empty order id"});
-    return out;
+    return;
   }
   const auto& first = row_cells_[0];
   out.order_id = id_column < first.size() ? trimId(first[id_column]) : std::string_view{};
@@ -236,45 +236,48 @@ FileOrder AmazonFileReader::emit(std::uint32_t slot, bool complete) {
     out.problems.push_back(FileProblem{out.lines.front(), {},
                                        "the order's last row was not found in the second pass"});
   }
-  return out;
 }
 
-std::optional<FileOrder> AmazonFileReader::drainLeftovers() {
+void AmazonFileReader::drainLeftovers(std::optional<FileOrder>& out) {
   // Only reachable when the file changed between the passes: a scattered order whose last row
   // was not found. Reported whole, in slot order.
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     if (slots_[slot].lines.empty()) {
       continue;
     }
-    return emit(slot, false);
+    emit(slot, false, out.emplace());
+    return;
   }
   done_ = true;
-  return std::nullopt;
 }
 
+// Every path returns `out`, so the FileOrder (with its large Order) is built in place in the
+// caller's optional instead of being moved once per layer.
 std::optional<FileOrder> AmazonFileReader::next() {
+  std::optional<FileOrder> out;
   if (done_) {
-    return std::nullopt;
+    return out;
   }
   if (!prepared_) {
     prepared_ = true;
     if (!indexPass()) {
-      return std::nullopt;
+      return out;
     }
   }
   const std::size_t id_column = layout_->at(Column::kOrderId);
   std::string_view raw;
   for (;;) {
-    if (auto order = popDue(at_end_ ? UINT64_MAX : lines_.lineNumber())) {
-      return order;
+    if (popDue(at_end_ ? UINT64_MAX : lines_.lineNumber(), out)) {
+      return out;
     }
     if (at_end_) {
-      return drainLeftovers();
+      drainLeftovers(out);
+      return out;
     }
     const LineReader::Status status = lines_.next(raw);
     if (status == LineReader::Status::kError) {
       fileError(describe(lines_.error()));
-      return std::nullopt;
+      return out;
     }
     if (status == LineReader::Status::kEnd) {
       at_end_ = true;
@@ -285,7 +288,7 @@ std::optional<FileOrder> AmazonFileReader::next() {
     }
     if (lines_.lineNumber() > UINT32_MAX - limits_.window_lines) {
       fileError("more than 2^32 lines");
-      return std::nullopt;
+      return out;
     }
     ++summary_.rows;
     const std::string_view raw_id = trimId(fieldAt(raw, id_column));

@@ -85,9 +85,9 @@ class AmazonFileReader final : public FileReader {
   void decideEncoding(bool valid_utf8, std::size_t first_invalid_line, bool bom);
   void fileError(std::string message);
   void holdRow(std::string_view raw_id, std::string_view line, std::uint32_t line_no);
-  std::optional<FileOrder> popDue(std::uint64_t horizon);
-  FileOrder emit(std::uint32_t slot, bool complete);
-  std::optional<FileOrder> drainLeftovers();
+  bool popDue(std::uint64_t horizon, std::optional<FileOrder>& out);
+  void emit(std::uint32_t slot, bool complete, FileOrder& out);
+  void drainLeftovers(std::optional<FileOrder>& out);
 
   std::unique_ptr<ByteSource> source_;
   LineReader lines_;

@@ -1,5 +1,6 @@
 #include "adapters/amazon/normalize.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstdlib>
 
@@ -78,10 +79,29 @@ void add(Money& sum, const Money& value) {
   }
 }
 
-struct LineAcc {
-  canonical::OrderLine line;
+// What a line needs besides its OrderLine while rows are added. Lines are built in place in
+// the order's own vector; this side data stays on the stack for the usual few lines.
+struct LineExtra {
   Money price;  // item-price: the row total for the quantity
   std::size_t first_row_line = 0;
+};
+
+class LineExtras {
+ public:
+  LineExtra& operator[](std::size_t i) { return i < kInline ? inline_[i] : overflow_[i - kInline]; }
+  LineExtra& add() {
+    if (size_ < kInline) {
+      return inline_[size_++];
+    }
+    ++size_;
+    return overflow_.emplace_back();
+  }
+
+ private:
+  static constexpr std::size_t kInline = 8;
+  std::array<LineExtra, kInline> inline_{};
+  std::vector<LineExtra> overflow_;
+  std::size_t size_ = 0;
 };
 
 class OrderBuilder {
@@ -149,7 +169,7 @@ class OrderBuilder {
   bool currency_ok_ = false;
   int exponent_ = 2;
   bool priced_ = true;  // false for pending orders: Amazon has no final prices yet
-  std::vector<LineAcc> lines_;
+  LineExtras extras_;
   std::optional<Timestamp> updated_;
   Money subtotal_, discount_, shipping_, tax_, gift_wrap_;
   std::size_t shipped_items_ = 0;
@@ -256,51 +276,56 @@ void OrderBuilder::addRow(const RowView& row) {
   } else if (qty > 0 && item_status == "Unshipped") {
     ++unshipped_items_;
   }
-  LineAcc* acc = nullptr;
-  for (LineAcc& existing : lines_) {
-    if (existing.line.line_id == key) {
-      acc = &existing;
-      break;
-    }
+  std::vector<canonical::OrderLine>& lines = order_.lines;
+  std::size_t at = 0;
+  while (at < lines.size() && lines[at].line_id != key) {
+    ++at;
   }
-  if (acc == nullptr) {
-    acc = &lines_.emplace_back();
-    acc->first_row_line = row.line;
-    acc->line.line_id = key;
-    acc->line.sku = sku;
-    acc->line.channel_sku = asin;
-    acc->line.title = cell(row, Column::kProductName);
-    acc->line.status = item_status;
+  if (at == lines.size()) {
+    canonical::OrderLine& line = lines.emplace_back();
+    extras_.add().first_row_line = row.line;
+    line.line_id = key;
+    line.sku = sku;
+    line.channel_sku = asin;
+    line.title = cell(row, Column::kProductName);
+    line.status = item_status;
   }
-  acc->line.quantity += qty;
-  add(acc->price, price);
-  add(acc->line.tax, item_tax);
-  add(acc->line.discount, item_discount);
+  canonical::OrderLine& line = lines[at];
+  line.quantity += qty;
+  add(extras_[at].price, price);
+  add(line.tax, item_tax);
+  add(line.discount, item_discount);
 }
 
 void OrderBuilder::finishLines() {
-  order_.lines.reserve(lines_.size());
-  for (LineAcc& acc : lines_) {
-    canonical::OrderLine& line = acc.line;
+  std::vector<canonical::OrderLine>& lines = order_.lines;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    canonical::OrderLine& line = lines[i];
     if (line.quantity == 0) {
       continue;  // Amazon writes quantity 0 for cancelled items: nothing to ship or charge
     }
-    if (acc.price) {
-      if (*acc.price % line.quantity == 0) {
-        line.unit_price = *acc.price / line.quantity;
+    const LineExtra& extra = extras_[i];
+    if (extra.price) {
+      if (*extra.price % line.quantity == 0) {
+        line.unit_price = *extra.price / line.quantity;
       } else if (out_.problems.empty()) {
-        problem(acc.first_row_line, Column::kItemPrice,
-                "item-price total " + canonical::formatMoney(*acc.price, currency_) +
+        problem(extra.first_row_line, Column::kItemPrice,
+                "item-price total " + canonical::formatMoney(*extra.price, currency_) +
                     " of the rows of item " + line.line_id + " is not divisible by quantity " +
                     std::to_string(line.quantity));
       }
       if (order_.taxes_included) {
-        line.total = *acc.price - line.discount.value_or(0) +
+        line.total = *extra.price - line.discount.value_or(0) +
                      (*order_.taxes_included ? 0 : line.tax.value_or(0));
       }
     }
-    order_.lines.push_back(std::move(line));
+    if (kept != i) {
+      lines[kept] = std::move(line);
+    }
+    ++kept;
   }
+  lines.resize(kept);
 }
 
 void OrderBuilder::fillOrderFields(const RowView& first) {
@@ -363,6 +388,7 @@ void OrderBuilder::fillOrderFields(const RowView& first) {
 
 void OrderBuilder::build(std::span<const RowView> rows) {
   const RowView& first = rows.front();
+  order_.lines.reserve(rows.size());  // at most one line per row: one allocation
   resolveStatus(first);
   resolveCurrency(rows);
   for (const RowView& row : rows) {
