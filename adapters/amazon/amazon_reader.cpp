@@ -121,9 +121,10 @@ bool AmazonFileReader::indexPass() {
     fileError(describe(lines_.error()));
     return false;
   }
+  scan.finish();
   index_bytes_ = scan.memoryBytes();
   scattered_orders_ = scan.scatteredCount();
-  scattered_ = scan.takeScattered();  // the filter and the window are freed here
+  scattered_ = scan.takeScattered();  // the filter and the window go when indexPass returns
   const bool bom = lines_.hadBom();
   decideEncoding(valid_utf8, first_invalid, bom);
   if (done_) {
@@ -161,6 +162,7 @@ void AmazonFileReader::holdRow(std::string_view raw_id, std::string_view line,
     open.raw.append(header_utf8_);
     open.no_id = raw_id.empty();
     open.final_line = 0;
+    open.row_sizes.clear();
     open.packed_id = key.packed;
     open.id_text.clear();
     if (!open.no_id) {
@@ -176,6 +178,7 @@ void AmazonFileReader::holdRow(std::string_view raw_id, std::string_view line,
   }
   OpenOrder& open = slots_[slot];
   open.raw.append(line).push_back('\n');
+  open.row_sizes.push_back(static_cast<std::uint32_t>(line.size()));
   open.lines.push_back(line_no);
   open.last_line = line_no;
   due_.push_back(Due{line_no, slot});
@@ -213,11 +216,10 @@ void AmazonFileReader::emit(std::uint32_t slot, bool complete, FileOrder& out) {
     row_cells_.resize(out.lines.size());
   }
   rows_.clear();
-  std::string_view rest = std::string_view(out.raw).substr(header_utf8_.size());
+  std::size_t at = header_utf8_.size();
   for (std::size_t i = 0; i < out.lines.size(); ++i) {
-    const std::size_t nl = rest.find('\n');
-    splitTabs(rest.substr(0, nl), row_cells_[i]);
-    rest.remove_prefix(nl + 1);
+    splitTabs(std::string_view(out.raw).substr(at, open.row_sizes[i]), row_cells_[i]);
+    at += open.row_sizes[i] + 1;
     rows_.push_back(RowView{out.lines[i], row_cells_[i]});
   }
   const std::size_t id_column = layout_->at(Column::kOrderId);

@@ -70,6 +70,7 @@ class AmazonFileReader final : public FileReader {
   struct OpenOrder {
     std::string raw;  // header + rows, each ending in '\n'
     std::vector<std::size_t> lines;
+    std::vector<std::uint32_t> row_sizes;  // kept across orders (capacity reused)
     std::uint64_t packed_id = 0;  // the id as looked up (raw bytes): packed, or
     std::string id_text;          // as text when it does not pack
     std::uint32_t last_line = 0;   // latest row read

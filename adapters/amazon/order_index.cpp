@@ -185,45 +185,74 @@ ScatterScan::ScatterScan(std::size_t window, std::size_t filter_bytes)
 
 void ScatterScan::evictBefore(std::uint32_t line) {
   while (count_ > 0 && fifo_[head_].line + window_ <= line) {
-    Recent& r = fifo_[head_];
+    const Row& r = fifo_[head_];
     const OrderKey key{r.packed, r.text};
     if (std::uint32_t* last = in_window_.find(key); last != nullptr && *last == r.line) {
       in_window_.erase(key);
-      seen_.add(key.hash());
+      seen_.add(r.hash);
     }
     head_ = (head_ + 1) % window_;
     --count_;
   }
+  if (count_ > kLookahead) {  // the entry evicted a few rows from now
+    seen_.prefetch(fifo_[(head_ + kLookahead) % window_].hash);
+  }
 }
 
 void ScatterScan::add(std::string_view id, std::uint32_t line) {
-  evictBefore(line);
+  if (pending_count_ == kLookahead) {
+    process(pending_[pending_head_]);
+    pending_head_ = (pending_head_ + 1) % kLookahead;
+    --pending_count_;
+  }
+  Row& row = pending_[(pending_head_ + pending_count_) % kLookahead];
+  ++pending_count_;
   const OrderKey key = OrderKey::of(id);
+  row.line = line;
+  row.packed = key.packed;
+  row.hash = key.hash();
+  if (key.packed == 0) {
+    row.text.assign(id);
+  }
+  seen_.prefetch(row.hash);
+}
+
+void ScatterScan::finish() {
+  for (; pending_count_ > 0; --pending_count_) {
+    process(pending_[pending_head_]);
+    pending_head_ = (pending_head_ + 1) % kLookahead;
+  }
+}
+
+void ScatterScan::process(const Row& row) {
+  evictBefore(row.line);
+  const OrderKey key{row.packed, row.text};
   if (std::uint32_t* last = scattered_.find(key); last != nullptr) {
-    *last = line;
+    *last = row.line;
     return;
   }
   if (std::uint32_t* last = in_window_.find(key); last != nullptr) {
-    *last = line;
-  } else if (seen_.mayContain(key.hash())) {
-    scattered_.set(key, line);
+    *last = row.line;
+  } else if (seen_.mayContain(row.hash)) {
+    scattered_.set(key, row.line);
     return;
   } else {
-    in_window_.set(key, line);
+    in_window_.set(key, row.line);
   }
   // Lines increase and the window was just trimmed to lines > line - window_: a slot is free.
-  Recent& r = fifo_[(head_ + count_) % window_];
+  Row& r = fifo_[(head_ + count_) % window_];
   ++count_;
-  r.line = line;
-  r.packed = key.packed;
-  if (key.packed == 0) {
-    r.text.assign(id);
+  r.line = row.line;
+  r.packed = row.packed;
+  r.hash = row.hash;
+  if (row.packed == 0) {
+    r.text = row.text;
   }
 }
 
 std::size_t ScatterScan::memoryBytes() const {
   return seen_.memoryBytes() + in_window_.memoryBytes() + scattered_.memoryBytes() +
-         fifo_.size() * sizeof(Recent);
+         fifo_.size() * sizeof(Row);
 }
 
 }  // namespace ordergate::adapters::amazon

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -66,6 +67,8 @@ class BloomFilter {
   explicit BloomFilter(std::size_t bytes);
   void add(std::uint64_t hash);
   [[nodiscard]] bool mayContain(std::uint64_t hash) const;
+  /// Hints the cache line of `hash` (a lookup is one likely cache miss in a 4 MiB filter).
+  void prefetch(std::uint64_t hash) const { __builtin_prefetch(&words_[(hash & block_mask_) * 8]); }
   [[nodiscard]] std::size_t memoryBytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
@@ -87,9 +90,12 @@ class BloomFilter {
 class ScatterScan {
  public:
   ScatterScan(std::size_t window, std::size_t filter_bytes);
-  /// One row of `id` on physical line `line` (increasing).
+  /// One row of `id` on physical line `line` (increasing). Rows are processed a few calls
+  /// later, so the filter's cache line can be fetched in the meantime.
   void add(std::string_view id, std::uint32_t line);
-  /// The scattered orders → line of their last row. Call once, at the end.
+  /// Processes the rows still pending. Call once, after the last add().
+  void finish();
+  /// The scattered orders → line of their last row (after finish()).
   [[nodiscard]] OrderIdMap takeScattered() { return std::move(scattered_); }
   [[nodiscard]] std::size_t scatteredCount() const { return scattered_.size(); }
   /// Heap bytes held (filter + window + scattered map); the structures never shrink, so this is
@@ -97,17 +103,23 @@ class ScatterScan {
   [[nodiscard]] std::size_t memoryBytes() const;
 
  private:
-  struct Recent {
+  struct Row {
     std::uint32_t line = 0;
     std::uint64_t packed = 0;
+    std::uint64_t hash = 0;
     std::string text;  // only for ids that do not pack
   };
+  static constexpr std::size_t kLookahead = 8;
+  void process(const Row& row);
   void evictBefore(std::uint32_t line);
 
   std::size_t window_;
   BloomFilter seen_;
   OrderIdMap in_window_;
-  std::vector<Recent> fifo_;  // ring of window_ entries
+  std::array<Row, kLookahead> pending_;  // ring: added, not processed yet
+  std::size_t pending_head_ = 0;
+  std::size_t pending_count_ = 0;
+  std::vector<Row> fifo_;  // ring of window_ entries
   std::size_t head_ = 0;
   std::size_t count_ = 0;
   OrderIdMap scattered_;
