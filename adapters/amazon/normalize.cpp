@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 
 #include "canonical/country.hpp"
@@ -71,6 +72,35 @@ std::optional<MinorUnits> fastMoney(std::string_view text, int exponent) {
     value *= 10;
   }
   return negative ? -value : value;
+}
+
+// Two ASCII digits at text[at], or -1.
+int twoDigits(std::string_view text, std::size_t at) {
+  const unsigned hi = static_cast<unsigned char>(text[at]) - '0';
+  const unsigned lo = static_cast<unsigned char>(text[at + 1]) - '0';
+  return hi <= 9 && lo <= 9 ? static_cast<int>(hi * 10 + lo) : -1;
+}
+
+// "YYYY-MM-DDTHH:MM:SS+00:00" with a day that exists in every month: the UTC instant.
+std::optional<Timestamp> fastReportTime(std::string_view text) {
+  if (text.size() != 25 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text.substr(19) != "+00:00") {
+    return std::nullopt;
+  }
+  const int century = twoDigits(text, 0);
+  const int year2 = twoDigits(text, 2);
+  const int month = twoDigits(text, 5);
+  const int day = twoDigits(text, 8);
+  const int hour = twoDigits(text, 11);
+  const int minute = twoDigits(text, 14);
+  const int second = twoDigits(text, 17);
+  if (century < 0 || year2 < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  const sys_days date{year{century * 100 + year2} / month / day};
+  return Timestamp{date} + hours{hour} + minutes{minute} + seconds{second};
 }
 
 void add(Money& sum, const Money& value) {
@@ -147,7 +177,7 @@ class OrderBuilder {
     if (text.empty()) {
       return std::nullopt;
     }
-    auto t = canonical::parseTimestamp(text, config_.zone);
+    auto t = parseReportTime(text, config_.zone);
     if (!t) {
       problem(row.line, c, t.error().message);
       return std::nullopt;
@@ -493,6 +523,13 @@ std::optional<std::pair<OrderStatus, PaymentStatus>> mapOrderStatus(std::string_
     return P{OrderStatus::kFailed, PaymentStatus::kUnknown};
   }
   return std::nullopt;
+}
+
+Result<Timestamp> parseReportTime(std::string_view text, canonical::TimeZone zone) {
+  if (auto fast = fastReportTime(text)) {
+    return *fast;
+  }
+  return canonical::parseTimestamp(text, zone);
 }
 
 std::string_view marketplaceCurrency(std::string_view sales_channel) {

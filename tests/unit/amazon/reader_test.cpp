@@ -415,6 +415,40 @@ TEST(AmazonReader, FilterFalsePositivesOnlyTakeTheExactPath) {
   EXPECT_EQ(other.lines.size(), 2u);
 }
 
+TEST(AmazonReader, ReportTimeFastPathEqualsParseTimestamp) {
+  auto zone = canonical::findTimeZone("Asia/Tokyo");
+  ASSERT_TRUE(zone.has_value());
+  std::vector<std::string> samples;
+  char buf[64];
+  for (int year : {1969, 1970, 2000, 2024, 2026, 2100, 9999}) {
+    for (int month = 0; month <= 13; ++month) {
+      for (int day : {0, 1, 9, 10, 28, 29, 30, 31, 32}) {
+        for (const char* time : {"00:00:00", "12:34:56", "23:59:59", "24:00:00", "10:60:00",
+                                 "10:00:60", "1a:00:00"}) {
+          std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%s+00:00", year, month, day, time);
+          samples.emplace_back(buf);
+        }
+      }
+    }
+  }
+  for (const char* odd : {"2026-02-01T10:00:00+01:00", "2026-02-01T10:00:00Z",
+                          "2026-02-01 10:00:00+00:00", "2026-02-01T10:00:00+00:00 ",
+                          "2026-02-01T10:00:00.5+00:00", "2026-02-01T10:00:00", "",
+                          "2026-02-01T10:00:00-00:00", "2026/02/01T10:00:00+00:00"}) {
+    samples.emplace_back(odd);
+  }
+  for (const std::string& text : samples) {
+    const auto expected = canonical::parseTimestamp(text, *zone);
+    const auto actual = parseReportTime(text, *zone);
+    ASSERT_EQ(actual.has_value(), expected.has_value()) << text;
+    if (expected) {
+      ASSERT_EQ(*actual, *expected) << text;
+    } else {
+      ASSERT_EQ(actual.error().message, expected.error().message) << text;
+    }
+  }
+}
+
 TEST(OrderIdMap, PackedAndOtherIdsInsertFindErase) {
   EXPECT_EQ(packAmazonOrderId("123-4567890-1234567"), 12345678901234567ULL + 1);
   EXPECT_EQ(packAmazonOrderId("000-0000000-0000000"), 1u);
