@@ -158,7 +158,10 @@ void AmazonFileReader::holdRow(std::string_view raw_id, std::string_view line,
     slot = free_slots_.back();
     free_slots_.pop_back();
     OpenOrder& open = slots_[slot];
-    open.raw.reserve(header_utf8_.size() + line.size() + 1);
+    // Room for a second row and four line numbers: most multi-row orders then grow neither
+    // (one allocation each instead of two or three).
+    open.raw.reserve(header_utf8_.size() + 2 * (line.size() + 1));
+    open.lines.reserve(4);
     open.raw.append(header_utf8_);
     open.no_id = raw_id.empty();
     open.final_line = 0;
@@ -189,13 +192,13 @@ void AmazonFileReader::holdRow(std::string_view raw_id, std::string_view line,
 // `horizon`. A local order with no row in that span cannot get another one (pass 1 would have
 // made it scattered); a scattered order is complete at the last row pass 1 saw. Popping in line
 // order returns orders in the order of their last row.
-bool AmazonFileReader::popDue(std::uint64_t horizon, std::optional<FileOrder>& out) {
+bool AmazonFileReader::popDue(std::uint64_t horizon, FileOrder& out) {
   while (!due_.empty() && std::uint64_t{due_.front().line} + limits_.window_lines <= horizon) {
     const Due due = due_.front();
     due_.pop_front();
     const OpenOrder& open = slots_[due.slot];
     if (open.last_line == due.line && (open.final_line == 0 || open.final_line == due.line)) {
-      emit(due.slot, true, out.emplace());
+      emit(due.slot, true, out);
       return true;
     }
   }
@@ -204,10 +207,13 @@ bool AmazonFileReader::popDue(std::uint64_t horizon, std::optional<FileOrder>& o
 
 void AmazonFileReader::emit(std::uint32_t slot, bool complete, FileOrder& out) {
   OpenOrder& open = slots_[slot];
-  out.lines = std::move(open.lines);
-  out.raw = std::move(open.raw);
-  open.lines = {};
-  open.raw = {};
+  // Swap, not move: the slot gets `out`'s old buffers back for its next order.
+  out.lines.swap(open.lines);
+  out.raw.swap(open.raw);
+  open.lines.clear();
+  open.raw.clear();
+  out.order_id.clear();
+  out.problems.clear();
   free_slots_.push_back(slot);
   --open_orders_;
   open_rows_ -= out.lines.size();
@@ -224,6 +230,7 @@ void AmazonFileReader::emit(std::uint32_t slot, bool complete, FileOrder& out) {
   }
   const std::size_t id_column = layout_->at(Column::kOrderId);
   if (open.no_id) {
+    out.event.reset();
     out.problems.push_back(FileProblem{out.lines.front(),
                                        std::string(columnName(layout_->kind, Column::kOrderId)),
                                        "empty order id"});
@@ -235,51 +242,59 @@ void AmazonFileReader::emit(std::uint32_t slot, bool complete, FileOrder& out) {
   if (complete) {
     normalizeOrder(*layout_, config_, rows_, out);
   } else {
+    out.event.reset();
     out.problems.push_back(FileProblem{out.lines.front(), {},
                                        "the order's last row was not found in the second pass"});
   }
 }
 
-void AmazonFileReader::drainLeftovers(std::optional<FileOrder>& out) {
+bool AmazonFileReader::drainLeftovers(FileOrder& out) {
   // Only reachable when the file changed between the passes: a scattered order whose last row
   // was not found. Reported whole, in slot order.
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     if (slots_[slot].lines.empty()) {
       continue;
     }
-    emit(slot, false, out.emplace());
-    return;
+    emit(slot, false, out);
+    return true;
   }
   done_ = true;
+  return false;
 }
 
 // Every path returns `out`, so the FileOrder (with its large Order) is built in place in the
-// caller's optional instead of being moved once per layer.
+// caller's optional instead of being moved.
 std::optional<FileOrder> AmazonFileReader::next() {
   std::optional<FileOrder> out;
+  if (!nextInto(out.emplace())) {
+    out.reset();
+  }
+  return out;
+}
+
+bool AmazonFileReader::nextInto(FileOrder& out) {
   if (done_) {
-    return out;
+    return false;
   }
   if (!prepared_) {
     prepared_ = true;
     if (!indexPass()) {
-      return out;
+      return false;
     }
   }
   const std::size_t id_column = layout_->at(Column::kOrderId);
   std::string_view raw;
   for (;;) {
     if (popDue(at_end_ ? UINT64_MAX : lines_.lineNumber(), out)) {
-      return out;
+      return true;
     }
     if (at_end_) {
-      drainLeftovers(out);
-      return out;
+      return drainLeftovers(out);
     }
     const LineReader::Status status = lines_.next(raw);
     if (status == LineReader::Status::kError) {
       fileError(describe(lines_.error()));
-      return out;
+      return false;
     }
     if (status == LineReader::Status::kEnd) {
       at_end_ = true;
@@ -290,7 +305,7 @@ std::optional<FileOrder> AmazonFileReader::next() {
     }
     if (lines_.lineNumber() > UINT32_MAX - limits_.window_lines) {
       fileError("more than 2^32 lines");
-      return out;
+      return false;
     }
     ++summary_.rows;
     const std::string_view raw_id = trimId(fieldAt(raw, id_column));

@@ -55,6 +55,8 @@ class AmazonFileReader final : public FileReader {
                    EncodingPolicy encoding, ReaderLimits limits = {});
 
   [[nodiscard]] std::optional<FileOrder> next() override;
+  /// Reuses `out`'s buffers (raw text, line numbers, the Order's strings).
+  [[nodiscard]] bool nextInto(FileOrder& out) override;
   [[nodiscard]] const FileSummary& summary() const override { return summary_; }
 
   /// Most orders held at once in pass 2, and their rows.
@@ -86,9 +88,9 @@ class AmazonFileReader final : public FileReader {
   void decideEncoding(bool valid_utf8, std::size_t first_invalid_line, bool bom);
   void fileError(std::string message);
   void holdRow(std::string_view raw_id, std::string_view line, std::uint32_t line_no);
-  bool popDue(std::uint64_t horizon, std::optional<FileOrder>& out);
+  bool popDue(std::uint64_t horizon, FileOrder& out);
   void emit(std::uint32_t slot, bool complete, FileOrder& out);
-  void drainLeftovers(std::optional<FileOrder>& out);
+  bool drainLeftovers(FileOrder& out);
 
   std::unique_ptr<ByteSource> source_;
   LineReader lines_;

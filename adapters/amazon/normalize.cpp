@@ -134,13 +134,23 @@ class LineExtras {
   std::size_t size_ = 0;
 };
 
+// The Order to fill: the one `out` already holds, cleared (its strings keep their buffers, see
+// AmazonFileReader::nextInto), or a new one.
+canonical::Order& freshOrder(FileOrder& out) {
+  if (out.event && std::holds_alternative<canonical::Order>(out.event->data)) {
+    canonical::Order& order = std::get<canonical::Order>(out.event->data);
+    canonical::clearForReuse(order);
+    return order;
+  }
+  return out.event.emplace().data.emplace<canonical::Order>();
+}
+
 class OrderBuilder {
  public:
   // The order is built in place inside out.event (no moves of the large Order afterwards);
   // out.event is reset when the order has problems.
   OrderBuilder(const ReportLayout& layout, const NormalizeConfig& config, FileOrder& out)
-      : layout_(layout), config_(config), out_(out),
-        order_(out.event.emplace().data.emplace<canonical::Order>()) {}
+      : layout_(layout), config_(config), out_(out), order_(freshOrder(out)) {}
 
   void build(std::span<const RowView> rows);
 
