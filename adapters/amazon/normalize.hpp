@@ -46,12 +46,6 @@ mapOrderStatus(std::string_view text);
 /// for anything else ("Non-Amazon").
 [[nodiscard]] std::optional<bool> marketplaceTaxesIncluded(std::string_view sales_channel);
 
-/// canonical::parseTimestamp(text, zone), with a fast path for the form Amazon writes
-/// ("2026-02-01T10:00:00+00:00"); anything else, and any out-of-range field, goes to
-/// parseTimestamp, so results and errors are the same.
-[[nodiscard]] Result<canonical::Timestamp> parseReportTime(std::string_view text,
-                                                           canonical::TimeZone zone);
-
 /// Normalises the rows of one order (any order, all of the same order id) into `out.event`, or
 /// fills `out.problems` (row problems with line and column; canonical::validate() errors on the
 /// order's first line). Leaves out.order_id, out.lines and out.raw to the caller.
