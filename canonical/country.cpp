@@ -1,6 +1,7 @@
 #include "canonical/country.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <unordered_map>
 
@@ -73,7 +74,7 @@ std::string lookupKey(std::string_view text) {
   return key;
 }
 
-const CountryInfo* findAlpha2(std::string_view upper) {
+const CountryInfo* searchAlpha2(std::string_view upper) {
   const auto table = countryTable();
   const auto it = std::lower_bound(
       table.begin(), table.end(), upper,
@@ -82,6 +83,29 @@ const CountryInfo* findAlpha2(std::string_view upper) {
     return nullptr;
   }
   return &*it;
+}
+
+// A direct index for two capital letters (every alpha-2 code): looked up twice per order.
+struct Alpha2Index {
+  std::array<const CountryInfo*, 26 * 26> info{};
+  Alpha2Index() {
+    for (char a = 'A'; a <= 'Z'; ++a) {
+      for (char b = 'A'; b <= 'Z'; ++b) {
+        const char code[2] = {a, b};
+        info[static_cast<std::size_t>((a - 'A') * 26 + (b - 'A'))] =
+            searchAlpha2(std::string_view(code, 2));
+      }
+    }
+  }
+};
+
+const CountryInfo* findAlpha2(std::string_view upper) {
+  if (upper.size() == 2 && upper[0] >= 'A' && upper[0] <= 'Z' && upper[1] >= 'A' &&
+      upper[1] <= 'Z') {
+    static const Alpha2Index kIndex;
+    return kIndex.info[static_cast<std::size_t>((upper[0] - 'A') * 26 + (upper[1] - 'A'))];
+  }
+  return searchAlpha2(upper);
 }
 
 using NameIndex = std::unordered_map<std::string, std::string_view>;

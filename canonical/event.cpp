@@ -54,12 +54,27 @@ std::string eventId(std::string_view key, EventType type, std::string_view versi
   return id;
 }
 
+namespace {
+
+std::string_view significantDigits(std::string_view digits) {
+  while (digits.size() > 1 && digits.front() == '0') {
+    digits.remove_prefix(1);
+  }
+  return digits;
+}
+
+}  // namespace
+
+bool isOrderableVersion(std::string_view version) {
+  if (allDigits(version)) {
+    return significantDigits(version).size() <= kVersionDigits;
+  }
+  return parseTimestampWithOffset(version).has_value();
+}
+
 Result<std::string> versionSortKey(std::string_view version) {
   if (allDigits(version)) {
-    std::string_view digits = version;
-    while (digits.size() > 1 && digits.front() == '0') {
-      digits.remove_prefix(1);
-    }
+    const std::string_view digits = significantDigits(version);
     if (digits.size() > kVersionDigits) {
       return fail(ErrorCode::kInvalidInput,
                   "version \"" + std::string(version) + "\" has more than 20 digits");

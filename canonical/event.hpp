@@ -41,6 +41,9 @@ struct CanonicalEvent {
 /// Error kInvalidInput for anything else (a version must be orderable).
 [[nodiscard]] Result<std::string> versionSortKey(std::string_view version);
 
+/// versionSortKey(version).has_value(), without building the key (no allocation when true).
+[[nodiscard]] bool isOrderableVersion(std::string_view version);
+
 /// SHA-256 of `data` as 32 raw bytes (canonical has no OpenSSL dependency).
 [[nodiscard]] std::string sha256(std::string_view data);
 

@@ -1,6 +1,8 @@
 #include "canonical/money.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <charconv>
 #include <limits>
 
@@ -39,7 +41,42 @@ bool pushDigit(std::uint64_t& magnitude, int digit) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kLetters3 = 26 * 26 * 26;
+
+bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+std::size_t letterIndex(std::string_view code) {
+  std::size_t index = 0;
+  for (char c : code) {
+    index = index * 26 + static_cast<std::size_t>(c - 'A');
+  }
+  return index;
+}
+
+// currencyExponent runs several times per order (adapters, validate): a direct index for the
+// shape every ISO 4217 code has ([A-Z]{3}) replaces the binary search of string compares.
+struct ExponentIndex {
+  std::array<std::int8_t, kLetters3> exponent{};
+  ExponentIndex() {
+    exponent.fill(-1);
+    for (const CurrencyInfo& info : currencyTable()) {
+      if (info.code.size() == 3 && std::all_of(info.code.begin(), info.code.end(), isUpper)) {
+        exponent[letterIndex(info.code)] = static_cast<std::int8_t>(info.exponent);
+      }
+    }
+  }
+};
+
+}  // namespace
+
 std::optional<int> currencyExponent(std::string_view code) {
+  if (code.size() == 3 && isUpper(code[0]) && isUpper(code[1]) && isUpper(code[2])) {
+    static const ExponentIndex kIndex;
+    const int exponent = kIndex.exponent[letterIndex(code)];
+    return exponent < 0 ? std::nullopt : std::optional<int>(exponent);
+  }
   const auto table = currencyTable();
   const auto it =
       std::lower_bound(table.begin(), table.end(), code,

@@ -131,6 +131,11 @@ struct Order {
 [[nodiscard]] std::optional<OrderStatus> parseOrderStatus(std::string_view text);
 [[nodiscard]] std::optional<PaymentStatus> parsePaymentStatus(std::string_view text);
 
+/// Resets `order` to the state of a default-constructed Order but keeps the storage of its
+/// strings and of `lines`, for readers that fill one Order after another (an Amazon report has
+/// millions). Not for sharing: the order must not be in use elsewhere.
+void clearForReuse(Order& order);
+
 /// `<channel id>:<channel order id>`.
 [[nodiscard]] std::string makeOrderKey(std::string_view channel_id, std::string_view order_id);
 

@@ -75,7 +75,7 @@ Result<std::shared_ptr<const FileAdapter>> createFileAdapter(const AdapterContex
 }
 
 std::unique_ptr<AmazonFileReader> AmazonFileAdapter::openReader(
-    std::unique_ptr<ByteSource> source, const FileContext& ctx) const {
+    std::unique_ptr<ByteSource> source, const FileContext& ctx, ReaderLimits limits) const {
   NormalizeConfig config;
   config.channel_id = channel_id_;
   config.zone = settings_.zone;
@@ -89,7 +89,7 @@ std::unique_ptr<AmazonFileReader> AmazonFileAdapter::openReader(
   policy.content_type = ctx.content_type;
   return std::make_unique<AmazonFileReader>(
       std::make_unique<GunzipIfCompressed>(std::move(source)), std::move(config),
-      std::move(policy));
+      std::move(policy), limits);
 }
 
 std::unique_ptr<FileReader> AmazonFileAdapter::open(std::unique_ptr<ByteSource> source,

@@ -34,7 +34,8 @@ class AmazonFileAdapter final : public FileAdapter {
                                                  const FileContext& ctx) const override;
   /// Same, typed, for tests and benchmarks that look at the reader's memory figures.
   [[nodiscard]] std::unique_ptr<AmazonFileReader> openReader(std::unique_ptr<ByteSource> source,
-                                                             const FileContext& ctx) const;
+                                                             const FileContext& ctx,
+                                                             ReaderLimits limits = {}) const;
 
  private:
   std::string channel_id_;

@@ -22,9 +22,11 @@ std::string_view trimId(std::string_view id) {
 }  // namespace
 
 AmazonFileReader::AmazonFileReader(std::unique_ptr<ByteSource> source, NormalizeConfig config,
-                                   EncodingPolicy encoding)
+                                   EncodingPolicy encoding, ReaderLimits limits)
     : source_(std::move(source)), lines_(*source_), config_(std::move(config)),
-      policy_(std::move(encoding)) {}
+      policy_(std::move(encoding)), limits_(limits) {
+  limits_.window_lines = std::max<std::size_t>(limits_.window_lines, 1);
+}
 
 void AmazonFileReader::fileError(std::string message) {
   summary_.file_errors.push_back(FileProblem{0, {}, std::move(message)});
@@ -95,7 +97,7 @@ bool AmazonFileReader::indexPass() {
   const std::size_t id_column = layout_->at(Column::kOrderId);
   bool valid_utf8 = isValidUtf8(line);
   std::size_t first_invalid = valid_utf8 ? 0 : 1;
-  OrderIndex index;
+  ScatterScan scan(limits_.window_lines, limits_.filter_bytes);
   while ((status = lines_.next(line)) == LineReader::Status::kLine) {
     const std::size_t line_no = lines_.lineNumber();
     if (valid_utf8 && !isValidUtf8(line)) {
@@ -109,23 +111,20 @@ bool AmazonFileReader::indexPass() {
     if (id.empty()) {
       continue;
     }
-    if (line_no > UINT32_MAX) {
+    if (line_no > UINT32_MAX - limits_.window_lines) {
       fileError("more than 2^32 lines");
       return false;
     }
-    if (last_row_.size() <= line_no / 64) {
-      last_row_.resize(std::max(last_row_.size() * 2, line_no / 64 + 1), 0);
-    }
-    const std::uint32_t previous = index.add(id, static_cast<std::uint32_t>(line_no));
-    last_row_[previous / 64] &= ~(std::uint64_t{1} << (previous % 64));
-    last_row_[line_no / 64] |= std::uint64_t{1} << (line_no % 64);
+    scan.add(id, static_cast<std::uint32_t>(line_no));
   }
   if (status == LineReader::Status::kError) {
     fileError(describe(lines_.error()));
     return false;
   }
-  index_bytes_ = index.memoryBytes() + last_row_.capacity() * sizeof(std::uint64_t);
-  index = OrderIndex{};  // pass 2 needs only the bitmap
+  scan.finish();
+  index_bytes_ = scan.memoryBytes();
+  scattered_orders_ = scan.scatteredCount();
+  scattered_ = scan.takeScattered();  // the filter and the window go when indexPass returns
   const bool bom = lines_.hadBom();
   decideEncoding(valid_utf8, first_invalid, bom);
   if (done_) {
@@ -144,118 +143,179 @@ bool AmazonFileReader::indexPass() {
   return true;
 }
 
-FileOrder AmazonFileReader::single(std::string_view order_id, std::string_view line) {
-  FileOrder out;
-  out.order_id = order_id;
-  out.lines.push_back(lines_.lineNumber());
-  out.raw.reserve(header_utf8_.size() + line.size() + 1);
-  out.raw.append(header_utf8_).append(line).push_back('\n');
-  rows_.clear();
-  rows_.push_back(RowView{lines_.lineNumber(), cells_});
-  normalizeOrder(*layout_, config_, rows_, out);
-  return out;
+void AmazonFileReader::holdRow(std::string_view raw_id, std::string_view line,
+                               std::uint32_t line_no) {
+  const OrderKey key = OrderKey::of(raw_id);
+  std::uint32_t slot = 0;
+  std::uint32_t* existing = raw_id.empty() ? nullptr : open_ids_.find(key);
+  if (existing != nullptr) {
+    slot = *existing;
+  } else {
+    if (free_slots_.empty()) {
+      free_slots_.push_back(static_cast<std::uint32_t>(slots_.size()));
+      slots_.emplace_back();
+    }
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    OpenOrder& open = slots_[slot];
+    // Room for a second row and four line numbers: most multi-row orders then grow neither
+    // (one allocation each instead of two or three).
+    open.raw.reserve(header_utf8_.size() + 2 * (line.size() + 1));
+    open.lines.reserve(4);
+    open.raw.append(header_utf8_);
+    open.no_id = raw_id.empty();
+    open.final_line = 0;
+    open.row_sizes.clear();
+    open.packed_id = key.packed;
+    open.id_text.clear();
+    if (!open.no_id) {
+      if (key.packed == 0) {
+        open.id_text.assign(raw_id);
+      }
+      if (const std::uint32_t* last = scattered_.find(key); last != nullptr) {
+        open.final_line = *last;
+      }
+      open_ids_.set(key, slot);
+    }
+    peak_open_orders_ = std::max(peak_open_orders_, ++open_orders_);
+  }
+  OpenOrder& open = slots_[slot];
+  open.raw.append(line).push_back('\n');
+  open.row_sizes.push_back(static_cast<std::uint32_t>(line.size()));
+  open.lines.push_back(line_no);
+  open.last_line = line_no;
+  due_.push_back(Due{line_no, slot});
+  peak_open_rows_ = std::max(peak_open_rows_, ++open_rows_);
 }
 
-FileOrder AmazonFileReader::finish(std::string_view order_id, OpenOrder&& open) {
-  FileOrder out;
-  out.order_id = order_id;
-  out.lines = std::move(open.lines);
-  out.raw = std::move(open.raw);
+// Returns the first complete order among the rows `window_lines` or more lines behind
+// `horizon`. A local order with no row in that span cannot get another one (pass 1 would have
+// made it scattered); a scattered order is complete at the last row pass 1 saw. Popping in line
+// order returns orders in the order of their last row.
+bool AmazonFileReader::popDue(std::uint64_t horizon, FileOrder& out) {
+  while (!due_.empty() && std::uint64_t{due_.front().line} + limits_.window_lines <= horizon) {
+    const Due due = due_.front();
+    due_.pop_front();
+    const OpenOrder& open = slots_[due.slot];
+    if (open.last_line == due.line && (open.final_line == 0 || open.final_line == due.line)) {
+      emit(due.slot, true, out);
+      return true;
+    }
+  }
+  return false;
+}
+
+void AmazonFileReader::emit(std::uint32_t slot, bool complete, FileOrder& out) {
+  OpenOrder& open = slots_[slot];
+  // Swap, not move: the slot gets `out`'s old buffers back for its next order.
+  out.lines.swap(open.lines);
+  out.raw.swap(open.raw);
+  open.lines.clear();
+  open.raw.clear();
+  out.order_id.clear();
+  out.problems.clear();
+  free_slots_.push_back(slot);
+  --open_orders_;
+  open_rows_ -= out.lines.size();
+  ++summary_.orders;
   if (row_cells_.size() < out.lines.size()) {
     row_cells_.resize(out.lines.size());
   }
   rows_.clear();
-  std::string_view rest = std::string_view(out.raw).substr(header_utf8_.size());
+  std::size_t at = header_utf8_.size();
   for (std::size_t i = 0; i < out.lines.size(); ++i) {
-    const std::size_t nl = rest.find('\n');
-    splitTabs(rest.substr(0, nl), row_cells_[i]);
-    rest.remove_prefix(nl + 1);
+    splitTabs(std::string_view(out.raw).substr(at, open.row_sizes[i]), row_cells_[i]);
+    at += open.row_sizes[i] + 1;
     rows_.push_back(RowView{out.lines[i], row_cells_[i]});
   }
-  normalizeOrder(*layout_, config_, rows_, out);
-  return out;
-}
-
-std::optional<FileOrder> AmazonFileReader::drainLeftovers() {
-  // Only reachable when the file changed between the passes: report what is left whole.
-  if (open_.empty()) {
-    done_ = true;
-    return std::nullopt;
+  const std::size_t id_column = layout_->at(Column::kOrderId);
+  if (open.no_id) {
+    out.event.reset();
+    out.problems.push_back(FileProblem{out.lines.front(),
+                                       std::string(columnName(layout_->kind, Column::kOrderId)),
+                                       "empty order id"});
+    return;
   }
-  auto node = open_.extract(open_.begin());
-  FileOrder out;
-  out.order_id = node.key();
-  out.lines = std::move(node.mapped().lines);
-  out.raw = std::move(node.mapped().raw);
-  out.problems.push_back(FileProblem{out.lines.empty() ? 0 : out.lines.front(), {},
-                                     "the order's last row was not found in the second pass"});
-  ++summary_.orders;
+  const auto& first = row_cells_[0];
+  out.order_id = id_column < first.size() ? trimId(first[id_column]) : std::string_view{};
+  open_ids_.erase(OrderKey{open.packed_id, open.id_text});
+  if (complete) {
+    normalizeOrder(*layout_, config_, rows_, out);
+  } else {
+    out.event.reset();
+    out.problems.push_back(FileProblem{out.lines.front(), {},
+                                       "the order's last row was not found in the second pass"});
+  }
+}
+
+bool AmazonFileReader::drainLeftovers(FileOrder& out) {
+  // Only reachable when the file changed between the passes: a scattered order whose last row
+  // was not found. Reported whole, in slot order.
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    if (slots_[slot].lines.empty()) {
+      continue;
+    }
+    emit(slot, false, out);
+    return true;
+  }
+  done_ = true;
+  return false;
+}
+
+// Every path returns `out`, so the FileOrder (with its large Order) is built in place in the
+// caller's optional instead of being moved.
+std::optional<FileOrder> AmazonFileReader::next() {
+  std::optional<FileOrder> out;
+  if (!nextInto(out.emplace())) {
+    out.reset();
+  }
   return out;
 }
 
-std::optional<FileOrder> AmazonFileReader::next() {
+bool AmazonFileReader::nextInto(FileOrder& out) {
   if (done_) {
-    return std::nullopt;
+    return false;
   }
   if (!prepared_) {
     prepared_ = true;
     if (!indexPass()) {
-      return std::nullopt;
+      return false;
     }
   }
   const std::size_t id_column = layout_->at(Column::kOrderId);
   std::string_view raw;
-  LineReader::Status status;
-  while ((status = lines_.next(raw)) == LineReader::Status::kLine) {
+  for (;;) {
+    if (popDue(at_end_ ? UINT64_MAX : lines_.lineNumber(), out)) {
+      return true;
+    }
+    if (at_end_) {
+      return drainLeftovers(out);
+    }
+    const LineReader::Status status = lines_.next(raw);
+    if (status == LineReader::Status::kError) {
+      fileError(describe(lines_.error()));
+      return false;
+    }
+    if (status == LineReader::Status::kEnd) {
+      at_end_ = true;
+      continue;
+    }
     if (isBlank(raw)) {
       continue;
     }
+    if (lines_.lineNumber() > UINT32_MAX - limits_.window_lines) {
+      fileError("more than 2^32 lines");
+      return false;
+    }
     ++summary_.rows;
-    const std::size_t line_no = lines_.lineNumber();
     const std::string_view raw_id = trimId(fieldAt(raw, id_column));
     std::string_view line = raw;
     if (!transcoder_->passThrough()) {
       transcoder_->toUtf8(raw, decoded_);
       line = decoded_;
     }
-    splitTabs(line, cells_);
-    const std::string_view id = id_column < cells_.size() ? trimId(cells_[id_column]) : "";
-    if (raw_id.empty()) {
-      FileOrder out;
-      out.lines.push_back(line_no);
-      out.raw.append(header_utf8_).append(line).push_back('\n');
-      out.problems.push_back(FileProblem{
-          line_no, std::string(columnName(layout_->kind, Column::kOrderId)), "empty order id"});
-      ++summary_.orders;
-      return out;
-    }
-    const bool last = line_no / 64 < last_row_.size() && isLastRow(line_no);
-    auto it = open_.find(raw_id);
-    if (it == open_.end() && last) {
-      ++summary_.orders;
-      return single(id, line);
-    }
-    if (it == open_.end()) {
-      it = open_.emplace(std::string(raw_id), OpenOrder{}).first;
-      it->second.raw.append(header_utf8_);
-      peak_open_orders_ = std::max(peak_open_orders_, open_.size());
-    }
-    it->second.raw.append(line).push_back('\n');
-    it->second.lines.push_back(line_no);
-    ++open_rows_;
-    peak_open_rows_ = std::max(peak_open_rows_, open_rows_);
-    if (last) {
-      auto node = open_.extract(it);
-      open_rows_ -= node.mapped().lines.size();
-      ++summary_.orders;
-      return finish(id, std::move(node.mapped()));
-    }
+    holdRow(raw_id, line, static_cast<std::uint32_t>(lines_.lineNumber()));
   }
-  if (status == LineReader::Status::kError) {
-    fileError(describe(lines_.error()));
-    return std::nullopt;
-  }
-  return drainLeftovers();
 }
 
 }  // namespace ordergate::adapters::amazon

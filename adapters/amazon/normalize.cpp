@@ -1,5 +1,8 @@
 #include "adapters/amazon/normalize.hpp"
 
+#include "adapters/amazon/fast_parse.hpp"
+
+#include <array>
 #include <charconv>
 #include <cstdlib>
 
@@ -26,71 +29,54 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The common case of canonical::parseMoney with the exponent looked up once per order:
-// [+-]?digits(.digits)? with at most 17 digits and zeros beyond the exponent. Anything else
-// returns nullopt and goes to parseMoney, whose result (and error text) is then authoritative.
-std::optional<MinorUnits> fastMoney(std::string_view text, int exponent) {
-  std::size_t pos = 0;
-  bool negative = false;
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-    negative = text[0] == '-';
-    pos = 1;
-  }
-  std::int64_t value = 0;
-  int digits = 0;
-  const std::size_t int_begin = pos;
-  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    value = value * 10 + (text[pos++] - '0');
-    ++digits;
-  }
-  if (pos == int_begin) {
-    return std::nullopt;
-  }
-  int frac = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    const std::size_t frac_begin = ++pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (frac < exponent) {
-        value = value * 10 + (text[pos] - '0');
-        ++frac;
-        ++digits;
-      } else if (text[pos] != '0') {
-        return std::nullopt;
-      }
-      ++pos;
-    }
-    if (pos == frac_begin) {
-      return std::nullopt;
-    }
-  }
-  if (pos != text.size() || digits + (exponent - frac) > 17) {
-    return std::nullopt;
-  }
-  for (; frac < exponent; ++frac) {
-    value *= 10;
-  }
-  return negative ? -value : value;
-}
-
 void add(Money& sum, const Money& value) {
   if (value) {
     sum = sum.value_or(0) + *value;
   }
 }
 
-struct LineAcc {
-  canonical::OrderLine line;
+// What a line needs besides its OrderLine while rows are added. Lines are built in place in
+// the order's own vector; this side data stays on the stack for the usual few lines.
+struct LineExtra {
   Money price;  // item-price: the row total for the quantity
   std::size_t first_row_line = 0;
 };
+
+class LineExtras {
+ public:
+  LineExtra& operator[](std::size_t i) { return i < kInline ? inline_[i] : overflow_[i - kInline]; }
+  LineExtra& add() {
+    if (size_ < kInline) {
+      return inline_[size_++];
+    }
+    ++size_;
+    return overflow_.emplace_back();
+  }
+
+ private:
+  static constexpr std::size_t kInline = 8;
+  std::array<LineExtra, kInline> inline_{};
+  std::vector<LineExtra> overflow_;
+  std::size_t size_ = 0;
+};
+
+// The Order to fill: the one `out` already holds, cleared (its strings keep their buffers, see
+// AmazonFileReader::nextInto), or a new one.
+canonical::Order& freshOrder(FileOrder& out) {
+  if (out.event && std::holds_alternative<canonical::Order>(out.event->data)) {
+    canonical::Order& order = std::get<canonical::Order>(out.event->data);
+    canonical::clearForReuse(order);
+    return order;
+  }
+  return out.event.emplace().data.emplace<canonical::Order>();
+}
 
 class OrderBuilder {
  public:
   // The order is built in place inside out.event (no moves of the large Order afterwards);
   // out.event is reset when the order has problems.
   OrderBuilder(const ReportLayout& layout, const NormalizeConfig& config, FileOrder& out)
-      : layout_(layout), config_(config), out_(out),
-        order_(out.event.emplace().data.emplace<canonical::Order>()) {}
+      : layout_(layout), config_(config), out_(out), order_(freshOrder(out)) {}
 
   void build(std::span<const RowView> rows);
 
@@ -127,7 +113,7 @@ class OrderBuilder {
     if (text.empty()) {
       return std::nullopt;
     }
-    auto t = canonical::parseTimestamp(text, config_.zone);
+    auto t = parseReportTime(text, config_.zone);
     if (!t) {
       problem(row.line, c, t.error().message);
       return std::nullopt;
@@ -149,7 +135,7 @@ class OrderBuilder {
   bool currency_ok_ = false;
   int exponent_ = 2;
   bool priced_ = true;  // false for pending orders: Amazon has no final prices yet
-  std::vector<LineAcc> lines_;
+  LineExtras extras_;
   std::optional<Timestamp> updated_;
   Money subtotal_, discount_, shipping_, tax_, gift_wrap_;
   std::size_t shipped_items_ = 0;
@@ -256,51 +242,56 @@ void OrderBuilder::addRow(const RowView& row) {
   } else if (qty > 0 && item_status == "Unshipped") {
     ++unshipped_items_;
   }
-  LineAcc* acc = nullptr;
-  for (LineAcc& existing : lines_) {
-    if (existing.line.line_id == key) {
-      acc = &existing;
-      break;
-    }
+  std::vector<canonical::OrderLine>& lines = order_.lines;
+  std::size_t at = 0;
+  while (at < lines.size() && lines[at].line_id != key) {
+    ++at;
   }
-  if (acc == nullptr) {
-    acc = &lines_.emplace_back();
-    acc->first_row_line = row.line;
-    acc->line.line_id = key;
-    acc->line.sku = sku;
-    acc->line.channel_sku = asin;
-    acc->line.title = cell(row, Column::kProductName);
-    acc->line.status = item_status;
+  if (at == lines.size()) {
+    canonical::OrderLine& line = lines.emplace_back();
+    extras_.add().first_row_line = row.line;
+    line.line_id = key;
+    line.sku = sku;
+    line.channel_sku = asin;
+    line.title = cell(row, Column::kProductName);
+    line.status = item_status;
   }
-  acc->line.quantity += qty;
-  add(acc->price, price);
-  add(acc->line.tax, item_tax);
-  add(acc->line.discount, item_discount);
+  canonical::OrderLine& line = lines[at];
+  line.quantity += qty;
+  add(extras_[at].price, price);
+  add(line.tax, item_tax);
+  add(line.discount, item_discount);
 }
 
 void OrderBuilder::finishLines() {
-  order_.lines.reserve(lines_.size());
-  for (LineAcc& acc : lines_) {
-    canonical::OrderLine& line = acc.line;
+  std::vector<canonical::OrderLine>& lines = order_.lines;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    canonical::OrderLine& line = lines[i];
     if (line.quantity == 0) {
       continue;  // Amazon writes quantity 0 for cancelled items: nothing to ship or charge
     }
-    if (acc.price) {
-      if (*acc.price % line.quantity == 0) {
-        line.unit_price = *acc.price / line.quantity;
+    const LineExtra& extra = extras_[i];
+    if (extra.price) {
+      if (*extra.price % line.quantity == 0) {
+        line.unit_price = *extra.price / line.quantity;
       } else if (out_.problems.empty()) {
-        problem(acc.first_row_line, Column::kItemPrice,
-                "item-price total " + canonical::formatMoney(*acc.price, currency_) +
+        problem(extra.first_row_line, Column::kItemPrice,
+                "item-price total " + canonical::formatMoney(*extra.price, currency_) +
                     " of the rows of item " + line.line_id + " is not divisible by quantity " +
                     std::to_string(line.quantity));
       }
       if (order_.taxes_included) {
-        line.total = *acc.price - line.discount.value_or(0) +
+        line.total = *extra.price - line.discount.value_or(0) +
                      (*order_.taxes_included ? 0 : line.tax.value_or(0));
       }
     }
-    order_.lines.push_back(std::move(line));
+    if (kept != i) {
+      lines[kept] = std::move(line);
+    }
+    ++kept;
   }
+  lines.resize(kept);
 }
 
 void OrderBuilder::fillOrderFields(const RowView& first) {
@@ -363,6 +354,7 @@ void OrderBuilder::fillOrderFields(const RowView& first) {
 
 void OrderBuilder::build(std::span<const RowView> rows) {
   const RowView& first = rows.front();
+  order_.lines.reserve(rows.size());  // at most one line per row: one allocation
   resolveStatus(first);
   resolveCurrency(rows);
   for (const RowView& row : rows) {

@@ -139,16 +139,18 @@ asio::awaitable<FileIngestResult> FileIngest::ingest(store::RedisClient& redis,
                                                     adapters::FileContext ctx) {
   FileIngestResult result;
   std::unique_ptr<adapters::FileReader> reader = adapter.open(std::move(source), ctx);
-  while (auto order = reader->next()) {
+  // One FileOrder for the whole file: the reader refills it, reusing its buffers.
+  adapters::FileOrder order;
+  while (reader->nextInto(order)) {
     FileOrderOutcome out;
-    out.order_id = order->order_id;
-    out.lines = joinLines(order->lines);
+    out.order_id = order.order_id;
+    out.lines = joinLines(order.lines);
     if (result.storage_failed) {
       out.status = "unavailable";
-    } else if (order->event) {
-      auto outbox = toOutboxEvent(*order->event, ctx.channel_id);
+    } else if (order.event) {
+      auto outbox = toOutboxEvent(*order.event, ctx.channel_id);
       if (!outbox) {
-        order->problems.push_back({0, "version", outbox.error().message});
+        order.problems.push_back({0, "version", outbox.error().message});
       } else {
         auto decided = co_await store::decide(redis, keys_, *outbox, cfg_.pipeline.dedup_ttl);
         if (decided) {
@@ -162,15 +164,15 @@ asio::awaitable<FileIngestResult> FileIngest::ingest(store::RedisClient& redis,
       }
     }
     if (out.status.empty()) {
-      out.problems = order->problems;
+      out.problems = order.problems;
       store::QuarantineEntry entry;
       entry.channel = ctx.channel_id;
       entry.kind = "file";
       entry.received_at_ms = ctx.received_at.time_since_epoch().count();
-      entry.body = std::move(order->raw);
+      entry.body = std::move(order.raw);
       entry.headers = {{"x-ordergate-file", ctx.file_name}, {"x-ordergate-lines", out.lines},
                        {"content-type", "text/tab-separated-values; charset=utf-8"}};
-      entry.errors = toFieldErrors(order->problems);
+      entry.errors = toFieldErrors(order.problems);
       auto id = co_await store::quarantine(redis, keys_, std::move(entry));
       if (id) {
         out.status = "quarantined";

@@ -1,7 +1,10 @@
 // Ingest driver: reads one Amazon report file through FileByteSource and the amazon_flat_file
 // adapter (both passes, normalisation, validation) and prints rows/s and peak RSS.
 //
-//   amazon_file_bench FILE        (one run per process, so ru_maxrss is this run's peak)
+//   amazon_file_bench FILE [--reuse]   (one run per process, so ru_maxrss is this run's peak)
+//
+// Default: reader->next(), a new FileOrder per order (what the figures in docs/PERFORMANCE.md
+// use). --reuse: reader->nextInto() into one FileOrder, as FileIngest reads files.
 //
 // Generate inputs with tests/bench/gen_amazon_report.py.
 
@@ -9,14 +12,16 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string_view>
 
 #include "adapters/amazon/amazon_file_adapter.hpp"
 #include "adapters/common/byte_sources.hpp"
 
 int main(int argc, char** argv) {
   using namespace ordergate::adapters;
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s REPORT_FILE\n", argv[0]);
+  const bool reuse = argc == 3 && std::string_view(argv[2]) == "--reuse";
+  if (argc != 2 && !reuse) {
+    std::fprintf(stderr, "usage: %s REPORT_FILE [--reuse]\n", argv[0]);
     return 2;
   }
   SettingNode root;
@@ -39,10 +44,19 @@ int main(int argc, char** argv) {
   std::size_t orders = 0;
   std::size_t events = 0;
   std::size_t problems = 0;
-  while (auto order = reader->next()) {
-    ++orders;
-    events += order->event ? 1 : 0;
-    problems += order->problems.size();
+  if (reuse) {
+    FileOrder order;
+    while (reader->nextInto(order)) {
+      ++orders;
+      events += order.event ? 1 : 0;
+      problems += order.problems.size();
+    }
+  } else {
+    while (auto order = reader->next()) {
+      ++orders;
+      events += order->event ? 1 : 0;
+      problems += order->problems.size();
+    }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -106,6 +106,21 @@ TEST(AmazonGolden, EveryCaseMatchesItsExpectedOutput) {
       continue;
     }
     EXPECT_EQ(jsonDiff(expected, actual), "") << jsonPretty(actual);
+    // nextInto() refills one FileOrder (good orders after quarantined ones and back): the
+    // same orders as next().
+    auto reader = adapter->open(std::make_unique<MemoryByteSource>(readFile(c.input.string())),
+                                testing::makeContext(c.name + ".tsv"));
+    testing::ReadResult reused;
+    FileOrder order;
+    while (reader->nextInto(order)) {
+      reused.orders.push_back(order);
+    }
+    reused.summary = reader->summary();
+    EXPECT_EQ(jsonDiff(expected, testing::resultJson(reused)), "");
+    ASSERT_EQ(reused.orders.size(), result.orders.size());
+    for (std::size_t i = 0; i < reused.orders.size(); ++i) {
+      EXPECT_EQ(reused.orders[i].raw, result.orders[i].raw);
+    }
   }
 }
 

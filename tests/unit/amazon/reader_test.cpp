@@ -287,59 +287,5 @@ TEST(AmazonReader, GzipBodiesAreAccepted) {
   EXPECT_EQ(corrupt.summary.file_errors.size(), 1u);
 }
 
-TEST(AmazonReader, TwoPassMemoryIsBoundedByOpenOrders) {
-  // 20 000 orders of two rows each; each order's second row comes 3 rows after its first, so
-  // at most 3 orders are ever open, whatever the file size.
-  Report r;
-  const int n = 20000;
-  auto id = [](int i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "111-%07d-0000001", i);
-    return std::string(buf);
-  };
-  for (int i = 0; i < n + 3; ++i) {
-    if (i < n) {
-      r.row({{"amazon-order-id", id(i)}, {"sku", "A"}});
-    }
-    if (i >= 3) {
-      r.row({{"amazon-order-id", id(i - 3)}, {"sku", "B"}});
-    }
-  }
-  auto adapter = makeAdapter();
-  auto reader = adapter->openReader(std::make_unique<MemoryByteSource>(r.text), makeContext());
-  std::size_t orders = 0;
-  while (auto order = reader->next()) {
-    ASSERT_TRUE(order->event.has_value());
-    ASSERT_EQ(order->lines.size(), 2u);
-    ++orders;
-  }
-  EXPECT_EQ(orders, static_cast<std::size_t>(n));
-  EXPECT_LE(reader->peakOpenOrders(), 4u);
-  EXPECT_LE(reader->peakOpenRows(), 5u);  // their first rows plus the row completing one
-  // The index costs at most 48 bytes per order (packed ids).
-  EXPECT_LE(reader->indexBytes(), static_cast<std::size_t>(n) * 48);
-}
-
-TEST(OrderIndex, PacksAmazonIdsAndKeepsOthers) {
-  EXPECT_EQ(packAmazonOrderId("123-4567890-1234567"), 12345678901234567ULL + 1);
-  EXPECT_EQ(packAmazonOrderId("000-0000000-0000000"), 1u);
-  EXPECT_EQ(packAmazonOrderId("S01-1234567-1234567"), 0u);
-  OrderIndex index;
-  index.add("123-4567890-1234567", 2);
-  index.add("S01-1234567-1234567", 3);
-  index.add("123-4567890-1234567", 9);
-  ASSERT_NE(index.find("123-4567890-1234567"), nullptr);
-  EXPECT_EQ(index.find("123-4567890-1234567")->last_line, 9u);
-  EXPECT_EQ(index.find("123-4567890-1234567")->rows, 2u);
-  EXPECT_EQ(index.find("S01-1234567-1234567")->rows, 1u);
-  EXPECT_EQ(index.find("123-4567890-1234568"), nullptr);
-  EXPECT_EQ(index.size(), 2u);
-  for (int i = 0; i < 5000; ++i) {
-    index.add("999-0000000-" + std::to_string(1000000 + i), 100 + i);
-  }
-  EXPECT_EQ(index.size(), 5002u);
-  EXPECT_EQ(index.find("999-0000000-1004999")->last_line, 5099u);
-}
-
 }  // namespace
 }  // namespace ordergate::adapters::amazon

@@ -14,6 +14,25 @@ std::string norm(std::string_view text) {
   return r ? std::string(*r) : "<none>";
 }
 
+TEST(Country, DirectIndexAgreesWithTheTableForEveryTwoLetterCode) {
+  for (char a = 'A'; a <= 'Z'; ++a) {
+    for (char b = 'A'; b <= 'Z'; ++b) {
+      const std::string code = {a, b};
+      bool expected = false;
+      for (const CountryInfo& info : countryTable()) {
+        expected = expected || info.alpha2 == code;
+      }
+      ASSERT_EQ(isCountryCode(code), expected) << code;
+      if (expected) {
+        ASSERT_EQ(norm(code), code);
+      }
+    }
+  }
+  for (std::string_view odd : {"", "U", "USA", "us", "u$", "1A"}) {
+    EXPECT_FALSE(isCountryCode(odd)) << odd;
+  }
+}
+
 TEST(CountryTable, AllOfficiallyAssignedCodes) {
   const auto table = countryTable();
   EXPECT_EQ(table.size(), 249u);

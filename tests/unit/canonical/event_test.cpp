@@ -124,6 +124,17 @@ TEST(VersionSortKey, RejectsUnorderable) {
   }
 }
 
+TEST(VersionSortKey, IsOrderableVersionAgreesWithTheKey) {
+  for (std::string_view v :
+       {"", "abc", "-5", "1.5", "2026-03-01T08:15:00", "2026-03-01", "123456789012345678901",
+        "v2", " 42", "0", "42", "0042", "18446744073709551615", "99999999999999999999",
+        "000000000000000000000000042", "2026-03-01T08:15:00Z", "2026-03-01T08:15:00.5Z",
+        "2026-03-01T09:15:00+01:00", "2026-03-01 16:15:00 +0800", "2026-02-30T08:15:00Z",
+        "2026-03-01T24:00:00Z", "2026-03-01T08:15:00+00:00 ", "2026-03-01T08:15:00+0000"}) {
+    EXPECT_EQ(isOrderableVersion(v), versionSortKey(v).has_value()) << v;
+  }
+}
+
 TEST(CloudEvent, FieldOrderAndEscaping) {
   CloudEventAttributes a;
   a.id = "c8d5bef6ef461df826cf8be1ae3827d6";

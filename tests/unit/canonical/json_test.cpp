@@ -82,6 +82,20 @@ constexpr std::string_view kFullOrderJson =
 
 TEST(OrderJson, WritesFixedKeyOrder) { EXPECT_EQ(writeOrderJson(fullOrder()), kFullOrderJson); }
 
+TEST(ClearForReuse, GivesADefaultOrderAndKeepsStringStorage) {
+  Order o = fullOrder();
+  o.order_key.assign(100, 'k');  // a heap buffer to keep
+  const std::size_t capacity = o.order_key.capacity();
+  clearForReuse(o);
+  EXPECT_EQ(writeOrderJson(o), writeOrderJson(Order{}));
+  EXPECT_EQ(o.status, Order{}.status);
+  EXPECT_EQ(o.payment_status, Order{}.payment_status);
+  EXPECT_FALSE(o.test);
+  EXPECT_EQ(o.source.received_at, Timestamp{});
+  EXPECT_TRUE(o.order_key.empty());
+  EXPECT_EQ(o.order_key.capacity(), capacity);
+}
+
 TEST(OrderJson, RoundTripsFullOrder) {
   auto read = readOrderJson(kFullOrderJson);
   ASSERT_TRUE(read.has_value()) << describe(read.error().front());

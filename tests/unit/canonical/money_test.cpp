@@ -62,6 +62,27 @@ TEST(CurrencyExponent, TableIsSortedUniqueAndComplete) {
   }
 }
 
+TEST(CurrencyExponent, DirectIndexAgreesWithTheTableForEveryThreeLetterCode) {
+  std::string code = "AAA";
+  for (char a = 'A'; a <= 'Z'; ++a) {
+    for (char b = 'A'; b <= 'Z'; ++b) {
+      for (char c = 'A'; c <= 'Z'; ++c) {
+        code = {a, b, c};
+        std::optional<int> expected;
+        for (const CurrencyInfo& info : currencyTable()) {
+          if (info.code == code) {
+            expected = info.exponent;
+          }
+        }
+        ASSERT_EQ(currencyExponent(code), expected) << code;
+      }
+    }
+  }
+  for (std::string_view odd : {"", "US", "USDD", "usd", "Usd", "U$D", "EU1"}) {
+    EXPECT_FALSE(currencyExponent(odd).has_value()) << odd;
+  }
+}
+
 TEST(ParseMoney, TwoDecimals) {
   EXPECT_EQ(ok("19.99", "USD"), 1999);
   EXPECT_EQ(ok("0.7", "USD"), 70);

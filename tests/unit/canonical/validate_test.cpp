@@ -58,6 +58,22 @@ TEST(ValidateOrder, OrderKeyMustMatchChannel) {
   EXPECT_THAT(described(validate(o)),
               ElementsAre("order_key: \"shop1:1002\" is not channel.id:channel.order_id "
                           "\"shop1:1001\""));
+  // Same length, the difference elsewhere: separator, channel part, missing or extra bytes.
+  for (std::string key : {"shop1;1001", "shop2:1001", "shop1:100", "shop1:10011", "shop11001",
+                          ":shop11001", "shop1:1001 "}) {
+    o.order_key = key;
+    EXPECT_EQ(validate(o).size(), 1u) << key;
+  }
+  o.order_key = "shop1:1001";
+  EXPECT_TRUE(validate(o).empty());
+  // A channel id with ':' in it is compared as the whole concatenation.
+  o.channel.id = "a:b";
+  o.channel.order_id = "c";
+  o.order_key = "a:b:c";
+  EXPECT_TRUE(validate(o).empty());
+  o.channel.id = "a";
+  o.channel.order_id = "b:c";
+  EXPECT_TRUE(validate(o).empty());
 }
 
 TEST(ValidateOrder, CurrencyAndCountries) {
