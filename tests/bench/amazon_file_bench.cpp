@@ -1,10 +1,12 @@
 // Ingest driver: reads one Amazon report file through FileByteSource and the amazon_flat_file
 // adapter (both passes, normalisation, validation) and prints rows/s and peak RSS.
 //
-//   amazon_file_bench FILE [--reuse]   (one run per process, so ru_maxrss is this run's peak)
+//   amazon_file_bench FILE [--reuse | --next]   (one run per process, so ru_maxrss is this
+//   run's peak)
 //
-// Default: reader->next(), a new FileOrder per order (what the figures in docs/PERFORMANCE.md
-// use). --reuse: reader->nextInto() into one FileOrder, as FileIngest reads files.
+// Default (and --reuse): reader->nextInto() into one FileOrder, as FileIngest — the gateway's
+// upload, `ordergate ingest`, drop directory and SP-API paths — reads files. --next:
+// reader->next(), a new FileOrder per order (the allocation-heavier API, for comparison).
 //
 // Generate inputs with tests/bench/gen_amazon_report.py.
 
@@ -19,11 +21,12 @@
 
 int main(int argc, char** argv) {
   using namespace ordergate::adapters;
-  const bool reuse = argc == 3 && std::string_view(argv[2]) == "--reuse";
-  if (argc != 2 && !reuse) {
-    std::fprintf(stderr, "usage: %s REPORT_FILE [--reuse]\n", argv[0]);
+  const std::string_view mode = argc == 3 ? std::string_view(argv[2]) : std::string_view("--reuse");
+  if ((argc != 2 && argc != 3) || (mode != "--reuse" && mode != "--next")) {
+    std::fprintf(stderr, "usage: %s REPORT_FILE [--reuse | --next]\n", argv[0]);
     return 2;
   }
+  const bool reuse = mode == "--reuse";
   SettingNode root;
   root.kind = SettingNode::Kind::kMap;
   auto settings = amazon::parseSettings(Settings("channels.amazon", root));

@@ -21,7 +21,7 @@ for size in 10M 100M 1G; do
     for variant in before after after-reuse; do
       case $variant in
         before) cmd=("$baseline" "$f") ;;
-        after) cmd=(build/tests/bench/amazon_file_bench "$f") ;;
+        after) cmd=(build/tests/bench/amazon_file_bench "$f" --next) ;;
         after-reuse) cmd=(build/tests/bench/amazon_file_bench "$f" --reuse) ;;
       esac
       load=$(cut -d' ' -f1-3 /proc/loadavg)
