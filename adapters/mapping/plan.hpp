@@ -109,6 +109,7 @@ class MappingPlan {
   std::string encoding_name;
   canonical::TimeZone zone = nullptr;
   ColumnList columns;
+  JsonKeyTable json_keys;  ///< JSON: `columns` (the interned keys) hashed for the object index
   std::vector<std::string> settings;
   std::deque<RuleInfo> rules;                      ///< stable addresses: Fields point here
   std::map<std::string, const RuleInfo*> by_path;  ///< "order.lines.sku" → its rule

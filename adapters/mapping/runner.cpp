@@ -29,7 +29,7 @@ Scratch& threadScratch() {
 Result<std::unique_ptr<Document>> parseSource(const MappingPlan& plan, std::string_view body,
                                               Scratch& s) {
   if (plan.format == SourceFormat::kJson) {
-    return parseJson(body);
+    return parseJson(body, &plan.json_keys);
   }
   auto text = toUtf8(body, plan.encoding, plan.encoding_name, s.decoded);
   if (!text) {
@@ -45,7 +45,7 @@ Result<std::unique_ptr<Document>> parseSource(const MappingPlan& plan, std::stri
     case SourceFormat::kJson:
       break;
   }
-  return parseJson(body);
+  return parseJson(body, &plan.json_keys);
 }
 
 template <class Parse>
