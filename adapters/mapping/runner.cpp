@@ -19,6 +19,8 @@ struct Scratch {
   std::vector<Node> members;
   std::vector<Node> children;
   std::vector<std::size_t> order;  // record indexes, grouped
+  std::vector<PathMemo> path_memo;
+  std::uint32_t path_memo_stamp = 0;
 };
 
 Scratch& threadScratch() {
@@ -155,6 +157,15 @@ void Runner::run() {
   ctx_.zone = in_.zone != nullptr ? in_.zone : plan_.zone;
   ctx_.arena = &scratch.arena;
   ctx_.errors = &out_.errors;
+  if (scratch.path_memo.size() < plan_.path_memo_slots.size()) {
+    scratch.path_memo.resize(plan_.path_memo_slots.size());  // new slots have stamp 0: empty
+  }
+  if (++scratch.path_memo_stamp == 0) {  // wrapped: really clear once every 2^32 runs
+    std::fill(scratch.path_memo.begin(), scratch.path_memo.end(), PathMemo{});
+    scratch.path_memo_stamp = 1;
+  }
+  ctx_.path_memo = scratch.path_memo.data();
+  ctx_.path_memo_stamp = scratch.path_memo_stamp;
 
   if (ignored(false)) {
     return;
