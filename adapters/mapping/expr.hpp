@@ -83,6 +83,13 @@ struct EvalContext {
   std::array<MoneyMemo, 8> money_memo{};
   std::size_t money_memo_next = 0;
 
+  /// The ISO 4217 exponent of the last currency amounts were parsed in: an order's amounts all
+  /// share one currency, so the table is searched once per run, not once per amount.
+  struct CurrencyMemo {
+    char code[3] = {};
+    int exponent = -1;  ///< -1: nothing memoised yet
+  } currency_memo;
+
   /// Values of single-valued paths already read in this run (PathMemo); null: no memo.
   PathMemo* path_memo = nullptr;
   std::uint32_t path_memo_stamp = 0;
