@@ -21,8 +21,10 @@ JsonKeyTable::JsonKeyTable(std::span<const std::string> keys) : count_(keys.size
     }
     slots_[i] = Slot{h, id, static_cast<std::uint32_t>(blob_.size()),
                      static_cast<std::uint32_t>(keys[id].size())};
+    offsets_.push_back(static_cast<std::uint32_t>(blob_.size()));
     blob_ += keys[id];
   }
+  offsets_.push_back(static_cast<std::uint32_t>(blob_.size()));
 }
 
 }  // namespace ordergate::adapters::mapping

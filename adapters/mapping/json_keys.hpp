@@ -39,6 +39,11 @@ class JsonKeyTable {
 
   [[nodiscard]] std::size_t size() const { return count_; }
 
+  /// The key with id `id` (< size()).
+  [[nodiscard]] std::string_view key(std::uint32_t id) const {
+    return std::string_view(blob_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
+  }
+
   /// Cheap mix of the length and the first and last bytes: keys are short and mostly differ
   /// there. Overlapping fixed-size loads, no loop: this runs once per field of every object read.
   [[nodiscard]] static std::uint32_t hash(std::string_view key) {
@@ -94,7 +99,8 @@ class JsonKeyTable {
   }
 
   std::size_t count_ = 0;
-  std::string blob_;  // every key, back to back
+  std::string blob_;                    // every key, back to back
+  std::vector<std::uint32_t> offsets_;  // key id → start in blob_; one past the last at the end
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
 };

@@ -39,26 +39,46 @@ void JsonObjectIndex::remember(std::uint64_t tape, std::uint32_t block) {
   recent_[0] = Recent{tape, block};
 }
 
-bool JsonObjectIndex::find(const dom::element& object, std::uint64_t tape, std::uint32_t& block) {
-  if (!objects_.empty()) {
-    const std::size_t mask = objects_.size() - 1;
-    for (std::size_t i = slotOf(tape) & mask; objects_[i].generation == generation_;
-         i = (i + 1) & mask) {
-      if (objects_[i].tape == tape) {
-        block = objects_[i].block;
-        remember(tape, block);
-        return true;
-      }
+JsonObjectIndex::Entry* JsonObjectIndex::findEntry(std::uint64_t tape) {
+  if (objects_.empty()) {
+    return nullptr;
+  }
+  const std::size_t mask = objects_.size() - 1;
+  for (std::size_t i = slotOf(tape) & mask; objects_[i].generation == generation_;
+       i = (i + 1) & mask) {
+    if (objects_[i].tape == tape) {
+      return &objects_[i];
     }
+  }
+  return nullptr;
+}
+
+bool JsonObjectIndex::slowChild(const dom::element& object, std::uint64_t tape,
+                                std::uint32_t key_id, dom::element& out) {
+  Entry* entry = findEntry(tape);
+  if (entry != nullptr && entry->block != kNotIndexed) {
+    remember(tape, entry->block);
+    return read(entry->block, key_id, out);
   }
   dom::object o;
   if (object.get(o) != simdjson::SUCCESS) {
     return false;
   }
-  block = indexObject(o);
-  remember(tape, block);
-  insert(tape, block);
-  return true;
+  if (entry == nullptr && o.size() < kIndexAtOnceFields) {
+    insert(tape, kNotIndexed, 1);
+  } else if (entry != nullptr && ++entry->lookups < kIndexAfterLookups) {
+    // counted; still below the threshold
+  } else {
+    const std::uint32_t block = indexObject(o);
+    if (entry != nullptr) {
+      entry->block = block;
+    } else {
+      insert(tape, block, 0);
+    }
+    remember(tape, block);
+    return read(block, key_id, out);
+  }
+  return o.at_key(keys_->key(key_id)).get(out) == simdjson::SUCCESS;
 }
 
 std::uint32_t JsonObjectIndex::indexObject(const dom::object& object) {
@@ -80,7 +100,7 @@ std::uint32_t JsonObjectIndex::indexObject(const dom::object& object) {
   return block;
 }
 
-void JsonObjectIndex::insert(std::uint64_t tape, std::uint32_t block) {
+void JsonObjectIndex::insert(std::uint64_t tape, std::uint32_t block, std::uint32_t lookups) {
   if (2 * (live_ + 1) > objects_.size()) {
     grow();
   }
@@ -89,7 +109,7 @@ void JsonObjectIndex::insert(std::uint64_t tape, std::uint32_t block) {
   while (objects_[i].generation == generation_) {
     i = (i + 1) & mask;
   }
-  objects_[i] = Entry{tape, generation_, block};
+  objects_[i] = Entry{tape, generation_, block, lookups};
   ++live_;
 }
 
@@ -100,7 +120,7 @@ void JsonObjectIndex::grow() {
   live_ = 0;
   for (const Entry& entry : old) {
     if (entry.generation == generation_) {
-      insert(entry.tape, entry.block);
+      insert(entry.tape, entry.block, entry.lookups);
     }
   }
 }

@@ -12,9 +12,9 @@ namespace ordergate::adapters::mapping {
 
 /// The children of the JSON objects a plan run looks into, by plan key id. Mappings read many
 /// fields of the same object (billing.first_name, billing.city, …) and simdjson's DOM finds a key
-/// by a linear scan of the object; here the first lookup in an object resolves all its fields
-/// against the plan's JsonKeyTable in one pass, and every later lookup in it is an array read.
-/// The first occurrence of a duplicated key wins, as with dom::object::at_key().
+/// by a linear scan of the object; here an object that is large or read often is indexed: all
+/// its fields are resolved against the plan's JsonKeyTable in one pass, and every later lookup in
+/// it is an array read. The first occurrence of a duplicated key wins, as with at_key().
 ///
 /// Meant to be kept per thread and reused: reset() forgets every object without freeing or
 /// clearing memory (a generation number invalidates the object map), so a warm index does not
@@ -24,20 +24,28 @@ class JsonObjectIndex {
   /// Starts a new document whose lookups use `keys` (which must outlive the document).
   void reset(const JsonKeyTable& keys);
 
+  /// Objects with at least this many fields are indexed on their first lookup; smaller ones on
+  /// their kIndexAfterLookups-th. Before that, at_key(): scanning and hashing every field costs
+  /// about as much as eight at_key() scans, and carrier events are small objects read a few
+  /// times each (indexing them at once made the carrier mappings 5–15 % slower).
+  static constexpr std::size_t kIndexAtOnceFields = 24;
+  static constexpr std::uint32_t kIndexAfterLookups = 6;
+
   /// The child of `object` under `key_id` (an id of the table given to reset()); false when the
   /// key is absent or `object` is not an object.
   [[nodiscard]] bool child(const simdjson::dom::element& object, std::uint32_t key_id,
                            simdjson::dom::element& out) {
-    std::uint32_t block = 0;
-    if (!blockOf(object, block)) {
-      return false;
+    // Paths alternate between two objects (the root, then billing; the root, then a line), so
+    // the two most recently indexed objects are checked before the map.
+    const std::uint64_t tape = tapeIndex(object);
+    if (tape == recent_[0].tape) {
+      return read(recent_[0].block, key_id, out);
     }
-    const std::size_t slot = std::size_t{block} * key_count_ + key_id;
-    if (found_[slot] == 0) {
-      return false;
+    if (tape == recent_[1].tape) {
+      std::swap(recent_[0], recent_[1]);
+      return read(recent_[0].block, key_id, out);
     }
-    out = children_[slot];
-    return true;
+    return slowChild(object, tape, key_id, out);
   }
 
   /// Objects indexed since reset() (each one scanned exactly once).
@@ -47,28 +55,26 @@ class JsonObjectIndex {
   struct Entry {
     std::uint64_t tape = 0;  // the object's tape index
     std::uint32_t generation = 0;
-    std::uint32_t block = 0;
+    std::uint32_t block = 0;  // kNotIndexed: still read with at_key()
+    std::uint32_t lookups = 0;
   };
 
-  [[nodiscard]] bool blockOf(const simdjson::dom::element& object, std::uint32_t& block) {
-    // Paths alternate between two objects (the root, then billing; the root, then a line), so
-    // the two most recent objects are checked before the map.
-    const std::uint64_t tape = tapeIndex(object);
-    if (tape == recent_[0].tape) {
-      block = recent_[0].block;
-      return true;
+  static constexpr std::uint32_t kNotIndexed = 0xFFFFFFFFu;
+
+  [[nodiscard]] bool read(std::uint32_t block, std::uint32_t key_id,
+                          simdjson::dom::element& out) const {
+    const std::size_t slot = std::size_t{block} * key_count_ + key_id;
+    if (found_[slot] == 0) {
+      return false;
     }
-    if (tape == recent_[1].tape) {
-      block = recent_[1].block;
-      std::swap(recent_[0], recent_[1]);
-      return true;
-    }
-    return find(object, tape, block);
+    out = children_[slot];
+    return true;
   }
-  [[nodiscard]] bool find(const simdjson::dom::element& object, std::uint64_t tape,
-                          std::uint32_t& block);
+  [[nodiscard]] bool slowChild(const simdjson::dom::element& object, std::uint64_t tape,
+                               std::uint32_t key_id, simdjson::dom::element& out);
+  [[nodiscard]] Entry* findEntry(std::uint64_t tape);
   [[nodiscard]] std::uint32_t indexObject(const simdjson::dom::object& object);
-  void insert(std::uint64_t tape, std::uint32_t block);
+  void insert(std::uint64_t tape, std::uint32_t block, std::uint32_t lookups);
   void remember(std::uint64_t tape, std::uint32_t block);
   void grow();
 

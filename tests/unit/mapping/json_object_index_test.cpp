@@ -40,7 +40,7 @@ TEST(MappingJsonKeyTable, FindsEveryKeyAndNothingElse) {
   EXPECT_EQ(JsonKeyTable().find("a"), JsonKeyTable::kNone);
 }
 
-TEST(MappingJsonObjectIndex, FirstDuplicateWinsAndEachObjectIsScannedOnce) {
+TEST(MappingJsonObjectIndex, SmallObjectsAreIndexedAfterSomeLookupsWithTheSameAnswers) {
   const std::vector<std::string> keys = {"a", "b", "inner", "missing"};
   const JsonKeyTable table(keys);
   dom::parser parser;
@@ -49,21 +49,53 @@ TEST(MappingJsonObjectIndex, FirstDuplicateWinsAndEachObjectIsScannedOnce) {
   ASSERT_EQ(parser.parse(json).get(root), simdjson::SUCCESS);
   JsonObjectIndex index;
   index.reset(table);
+  // Before and after the object is indexed (the answers must not change when it is).
+  for (std::uint32_t round = 0; round < JsonObjectIndex::kIndexAfterLookups; ++round) {
+    dom::element v;
+    ASSERT_TRUE(index.child(root, 0, v));
+    EXPECT_EQ(textAt(v), "1");  // as at_key(): the first occurrence
+    ASSERT_TRUE(index.child(root, 1, v));
+    EXPECT_EQ(textAt(v), "x");
+    EXPECT_FALSE(index.child(root, 3, v));
+    dom::element inner;
+    ASSERT_TRUE(index.child(root, 2, inner));
+    ASSERT_TRUE(index.child(inner, 0, v));
+    EXPECT_EQ(textAt(v), "deep");
+    EXPECT_FALSE(index.child(inner, 1, v));
+    EXPECT_FALSE(index.child(v, 0, v));  // not an object
+    if (round == 0) {
+      EXPECT_EQ(index.indexedObjects(), 0u);  // small and read once: at_key()
+    }
+  }
+  EXPECT_EQ(index.indexedObjects(), 2u);  // root and inner, each scanned once
+}
+
+TEST(MappingJsonObjectIndex, LargeObjectsAreIndexedOnTheirFirstLookup) {
+  std::vector<std::string> keys;
+  std::string json = "{\"dup\": \"first\"";
+  for (std::size_t i = 0; i < JsonObjectIndex::kIndexAtOnceFields; ++i) {
+    keys.push_back("k" + std::to_string(i));
+    json += ", \"k" + std::to_string(i) + "\": " + std::to_string(i);
+  }
+  json += ", \"dup\": \"second\"}";
+  keys.push_back("dup");
+  keys.push_back("absent");
+  const JsonKeyTable table(keys);
+  dom::parser parser;
+  dom::element root;
+  ASSERT_EQ(parser.parse(json).get(root), simdjson::SUCCESS);
+  JsonObjectIndex index;
+  index.reset(table);
   dom::element v;
-  ASSERT_TRUE(index.child(root, 0, v));
-  EXPECT_EQ(textAt(v), "1");  // as at_key(): the first occurrence
-  ASSERT_TRUE(index.child(root, 1, v));
-  EXPECT_EQ(textAt(v), "x");
-  EXPECT_FALSE(index.child(root, 3, v));
-  dom::element inner;
-  ASSERT_TRUE(index.child(root, 2, inner));
-  ASSERT_TRUE(index.child(inner, 0, v));
-  EXPECT_EQ(textAt(v), "deep");
-  EXPECT_FALSE(index.child(inner, 1, v));
-  ASSERT_TRUE(index.child(root, 0, v));  // back to the root: found in the map, not rescanned
-  EXPECT_EQ(textAt(v), "1");
-  EXPECT_EQ(index.indexedObjects(), 2u);
-  EXPECT_FALSE(index.child(v, 0, v));  // not an object
+  ASSERT_TRUE(index.child(root, static_cast<std::uint32_t>(keys.size() - 2), v));
+  EXPECT_EQ(textAt(v), "first");
+  EXPECT_EQ(index.indexedObjects(), 1u);
+  for (std::uint32_t i = 0; i < JsonObjectIndex::kIndexAtOnceFields; ++i) {
+    ASSERT_TRUE(index.child(root, i, v));
+    EXPECT_EQ(textAt(v), std::to_string(i));
+  }
+  EXPECT_FALSE(index.child(root, static_cast<std::uint32_t>(keys.size() - 1), v));
+  EXPECT_EQ(index.indexedObjects(), 1u);
 }
 
 TEST(MappingJsonObjectIndex, ManyObjectsAndResetBetweenDocuments) {
@@ -83,7 +115,9 @@ TEST(MappingJsonObjectIndex, ManyObjectsAndResetBetweenDocuments) {
     dom::array items;
     ASSERT_EQ(parser.parse(document(first)).get(items), simdjson::SUCCESS);
     index.reset(table);
-    for (int pass = 0; pass < 2; ++pass) {  // the second pass finds every object in the map
+    // Enough passes that every object gets indexed (map growth), and one more that reads them
+    // all from the index.
+    for (std::uint32_t pass = 0; pass <= JsonObjectIndex::kIndexAfterLookups / 2; ++pass) {
       int i = first;
       for (dom::element item : items) {
         dom::element v;
