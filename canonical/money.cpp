@@ -97,6 +97,10 @@ Result<MinorUnits> parseMoney(std::string_view text, std::string_view currency) 
     message.append(quoted(currency)).append(" for amount ").append(quoted(text));
     return fail(ErrorCode::kInvalidInput, std::move(message));
   }
+  return parseMinorUnits(text, *exponent, currency);
+}
+
+Result<MinorUnits> parseMinorUnits(std::string_view text, int exponent, std::string_view currency) {
   if (text.empty()) {
     return moneyError(text, currency, "empty");
   }
@@ -135,16 +139,16 @@ Result<MinorUnits> parseMoney(std::string_view text, std::string_view currency) 
       return moneyError(text, currency, "out of range");
     }
   }
-  for (int i = 0; i < *exponent; ++i) {
+  for (int i = 0; i < exponent; ++i) {
     const int digit = static_cast<std::size_t>(i) < frac_part.size() ? frac_part[i] - '0' : 0;
     if (!pushDigit(magnitude, digit)) {
       return moneyError(text, currency, "out of range");
     }
   }
-  for (std::size_t i = static_cast<std::size_t>(*exponent); i < frac_part.size(); ++i) {
+  for (std::size_t i = static_cast<std::size_t>(exponent); i < frac_part.size(); ++i) {
     if (frac_part[i] != '0') {
       return moneyError(text, currency,
-                        "more decimals than the currency's " + std::to_string(*exponent));
+                        "more decimals than the currency's " + std::to_string(exponent));
     }
   }
   const auto value = static_cast<MinorUnits>(magnitude);

@@ -23,6 +23,11 @@ using MinorUnits = std::int64_t;
 /// a leading "+" is accepted; ".5", "5." and surrounding blanks are rejected.
 [[nodiscard]] Result<MinorUnits> parseMoney(std::string_view text, std::string_view currency);
 
+/// parseMoney with the currency's exponent already known (`exponent` = currencyExponent(currency),
+/// for callers that parse many amounts of one currency); `currency` only names it in errors.
+[[nodiscard]] Result<MinorUnits> parseMinorUnits(std::string_view text, int exponent,
+                                                 std::string_view currency);
+
 /// Formats minor units as decimal text with the currency's exponent: (1999, "USD") → "19.99".
 /// Unknown currencies are formatted with exponent 2.
 [[nodiscard]] std::string formatMoney(MinorUnits amount, std::string_view currency);

@@ -100,6 +100,13 @@ bool ExprCompiler::path(const SettingNode& node, const std::string& rule_path, P
   return true;
 }
 
+ExprPtr ExprCompiler::pathExpr(Path p, const RuleInfo* rule) {
+  // One memo slot per distinct path text: the same text reads the same value at the same node.
+  const auto [it, inserted] = plan_.path_memo_slots.emplace(
+      p.text, static_cast<std::uint32_t>(plan_.path_memo_slots.size()));
+  return makePathExpr(std::move(p), rule, it->second);
+}
+
 ExprPtr ExprCompiler::source(const SettingNode& node, const std::string& rule_path,
                              const RuleInfo* rule) {
   std::string key;
@@ -149,7 +156,7 @@ ExprPtr ExprCompiler::source(const SettingNode& node, const std::string& rule_pa
   }
   if (key == "path") {
     Path p;
-    return path(v, sub, p) ? makePathExpr(std::move(p), rule) : nullptr;
+    return path(v, sub, p) ? pathExpr(std::move(p), rule) : nullptr;
   }
   if (key == "literal") {
     return scalarOnly() ? makeLiteral(v.scalar) : nullptr;
@@ -219,7 +226,7 @@ ExprPtr ExprCompiler::text(const SettingNode& node, const std::string& rule_path
     if (!path(node, rule_path, p)) {
       return nullptr;
     }
-    return makePathExpr(std::move(p), rule);
+    return pathExpr(std::move(p), rule);
   }
   if (node.kind != Kind::kMap) {
     error(node, rule_path, "expected a path or a map such as {path: …, default: …}");

@@ -472,6 +472,9 @@ tl::expected<std::shared_ptr<const MappingPlan>, FieldErrors> compileMappingAll(
   if (!errors.empty()) {
     return tl::unexpected(std::move(errors));
   }
+  if (plan->format == SourceFormat::kJson) {
+    plan->json_keys = JsonKeyTable(plan->columns);
+  }
   return std::shared_ptr<const MappingPlan>(std::move(plan));
 }
 

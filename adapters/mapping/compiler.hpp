@@ -42,6 +42,8 @@ class ExprCompiler {
                 const RuleInfo* rule);
   void checkEnumLiterals(const SettingNode& node, const std::string& rule_path, FieldType type);
   ExprPtr source(const SettingNode& node, const std::string& rule_path, const RuleInfo* rule);
+  /// A path expression with its PathMemo slot.
+  ExprPtr pathExpr(Path p, const RuleInfo* rule);
 
   MappingPlan& plan_;
   FieldErrors& errors_;

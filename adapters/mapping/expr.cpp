@@ -10,27 +10,35 @@ namespace {
 
 class PathExpr final : public Expr {
  public:
-  PathExpr(Path path, const RuleInfo* rule) : path_(std::move(path)), rule_(rule) {
+  PathExpr(Path path, const RuleInfo* rule, std::uint32_t memo_slot)
+      : path_(std::move(path)), rule_(rule), memo_slot_(memo_slot) {
     uses_document = true;
     text = path_.text;
   }
 
   bool one(EvalContext& ctx, std::string_view& out) const override {
     const Node& base = originNode(ctx, path_);
-    Node node;
-    if (path_.self) {
-      node = base;
-    } else if (!ctx.doc->selectFirst(path_, base, node)) {
-      return false;
+    if (ctx.path_memo == nullptr || memo_slot_ == kNoMemo) {
+      return resolve(ctx, base, out) == TextStatus::kValue;
     }
-    return read(ctx, node, out);
+    PathMemo& memo = ctx.path_memo[memo_slot_];
+    const NodeId id = nodeId(base);
+    if (memo.stamp == ctx.path_memo_stamp && memo.base == id) {
+      out = memo.value;
+      return memo.present;
+    }
+    const TextStatus status = resolve(ctx, base, out);
+    if (status != TextStatus::kNotScalar) {  // which reports an error each time it is read
+      memo = PathMemo{ctx.path_memo_stamp, status == TextStatus::kValue, id, out};
+    }
+    return status == TextStatus::kValue;
   }
 
   void all(EvalContext& ctx, std::vector<std::string_view>& out) const override {
     const Node& base = originNode(ctx, path_);
     if (path_.self) {
       std::string_view v;
-      if (read(ctx, base, v)) {
+      if (read(ctx, base, v) == TextStatus::kValue) {
         out.push_back(v);
       }
       return;
@@ -41,7 +49,7 @@ class PathExpr final : public Expr {
     ctx.doc->select(path_, base, nodes);
     for (const Node& n : nodes) {
       std::string_view v;
-      if (read(ctx, n, v)) {
+      if (read(ctx, n, v) == TextStatus::kValue) {
         out.push_back(v);
       }
     }
@@ -49,6 +57,12 @@ class PathExpr final : public Expr {
 
   bool exists(EvalContext& ctx) const override {
     const Node& base = originNode(ctx, path_);
+    if (ctx.path_memo != nullptr && memo_slot_ != kNoMemo) {
+      const PathMemo& memo = ctx.path_memo[memo_slot_];
+      if (memo.stamp == ctx.path_memo_stamp && memo.base == nodeId(base)) {
+        return memo.present;
+      }
+    }
     Node node = base;
     if (!path_.self && !ctx.doc->selectFirst(path_, base, node)) {
       return false;
@@ -60,23 +74,29 @@ class PathExpr final : public Expr {
   const Path* sourcePath() const override { return &path_; }
 
  private:
-  bool read(EvalContext& ctx, const Node& node, std::string_view& out) const {
-    switch (ctx.doc->text(node, *ctx.arena, out)) {
-      case TextStatus::kValue:
-        return true;
-      case TextStatus::kAbsent:
-        return false;
-      case TextStatus::kNotScalar:
-        if (rule_ != nullptr) {
-          addError(ctx, *rule_, &path_, &node, "expected a single value, found a list or object");
-        }
-        return false;
+  // The path's first node's text; kAbsent also when it selects nothing.
+  TextStatus resolve(EvalContext& ctx, const Node& base, std::string_view& out) const {
+    if (path_.self) {
+      return read(ctx, base, out);
     }
-    return false;
+    Node node;
+    if (!ctx.doc->selectFirst(path_, base, node)) {
+      return TextStatus::kAbsent;
+    }
+    return read(ctx, node, out);
+  }
+
+  TextStatus read(EvalContext& ctx, const Node& node, std::string_view& out) const {
+    const TextStatus status = ctx.doc->text(node, *ctx.arena, out);
+    if (status == TextStatus::kNotScalar && rule_ != nullptr) {
+      addError(ctx, *rule_, &path_, &node, "expected a single value, found a list or object");
+    }
+    return status;
   }
 
   Path path_;
   const RuleInfo* rule_;
+  std::uint32_t memo_slot_;
 };
 
 class LiteralExpr final : public Expr {
@@ -426,8 +446,31 @@ const Node& originNode(const EvalContext& ctx, const Path& path) {
 
 const Path* exprPath(const Expr& e) { return e.sourcePath(); }
 
-std::unique_ptr<Expr> makePathExpr(Path path, const RuleInfo* rule) {
-  return std::make_unique<PathExpr>(std::move(path), rule);
+std::unique_ptr<Expr> makePathExpr(Path path, const RuleInfo* rule, std::uint32_t memo_slot) {
+  return std::make_unique<PathExpr>(std::move(path), rule, memo_slot);
+}
+
+NodeId nodeId(const Node& node) {
+  NodeId id;
+  id.kind = node.kind;
+  switch (node.kind) {
+    case Node::Kind::kJson:  // (document, tape index)
+      static_assert(sizeof(node.json) == 2 * sizeof(std::uint64_t));
+      std::memcpy(&id.a, &node.json, sizeof(id.a));
+      std::memcpy(&id.b, reinterpret_cast<const char*>(&node.json) + sizeof(id.a), sizeof(id.b));
+      break;
+    case Node::Kind::kXml:  // (node, attribute)
+      std::memcpy(&id.a, node.xml_bytes, sizeof(id.a));
+      std::memcpy(&id.b, node.xml_bytes + sizeof(id.a), sizeof(id.b));
+      break;
+    case Node::Kind::kRow:
+      id.a = node.row;
+      id.b = node.column;
+      break;
+    case Node::Kind::kNone:
+      break;
+  }
+  return id;
 }
 std::unique_ptr<Expr> makeLiteral(std::string value) {
   return std::make_unique<LiteralExpr>(std::move(value));

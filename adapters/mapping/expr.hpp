@@ -31,6 +31,26 @@ struct RuleInfo {
   std::string path;  ///< "order.totals.total"
 };
 
+/// Identity of a node within its document: equal ids, same node.
+struct NodeId {
+  Node::Kind kind = Node::Kind::kNone;
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  [[nodiscard]] bool operator==(const NodeId&) const = default;
+};
+[[nodiscard]] NodeId nodeId(const Node& node);
+
+/// A path's value at one base node, kept for the rest of the run: rules often read the same
+/// field several times (`status` in four rules, `subtotal` for unit price, discount and sum),
+/// and the compiler gives every distinct single-valued path text one slot. Valid while `stamp`
+/// is the run's stamp; only outcomes without side effects (a value, or none) are kept.
+struct PathMemo {
+  std::uint32_t stamp = 0;
+  bool present = false;
+  NodeId base;
+  std::string_view value;
+};
+
 /// One `each` level, kept only to name the exact source position in errors
 /// ("$.line_items[1].sku").
 struct Frame {
@@ -62,6 +82,17 @@ struct EvalContext {
   };
   std::array<MoneyMemo, 8> money_memo{};
   std::size_t money_memo_next = 0;
+
+  /// The ISO 4217 exponent of the last currency amounts were parsed in: an order's amounts all
+  /// share one currency, so the table is searched once per run, not once per amount.
+  struct CurrencyMemo {
+    char code[3] = {};
+    int exponent = -1;  ///< -1: nothing memoised yet
+  } currency_memo;
+
+  /// Values of single-valued paths already read in this run (PathMemo); null: no memo.
+  PathMemo* path_memo = nullptr;
+  std::uint32_t path_memo_stamp = 0;
 };
 
 /// Records an error "<rule> (source <where exactly>): message".
@@ -178,7 +209,10 @@ struct Field {
 [[nodiscard]] std::optional<int> parseOffset(std::string_view text);
 
 // Building blocks the compiler assembles.
-[[nodiscard]] std::unique_ptr<Expr> makePathExpr(Path path, const RuleInfo* rule);
+/// `memo_slot`: the path's PathMemo slot (kNoMemo: not memoised).
+inline constexpr std::uint32_t kNoMemo = 0xFFFFFFFFu;
+[[nodiscard]] std::unique_ptr<Expr> makePathExpr(Path path, const RuleInfo* rule,
+                                                 std::uint32_t memo_slot = kNoMemo);
 [[nodiscard]] std::unique_ptr<Expr> makeLiteral(std::string value);
 [[nodiscard]] std::unique_ptr<Expr> makeHeader(std::string name);
 [[nodiscard]] std::unique_ptr<Expr> makeSetting(std::size_t index, std::string name);

@@ -1,7 +1,7 @@
-#include <array>
 #include <charconv>
 #include <cstring>
 
+#include "adapters/mapping/json_object_index.hpp"
 #include "adapters/mapping/source.hpp"
 
 namespace ordergate::adapters::mapping {
@@ -9,27 +9,9 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-// Mappings read many fields under the same object (billing.first_name, billing.city, …), and
-// simdjson's DOM finds a key by a linear scan. A direct-mapped cache of (object, interned key)
-// → child makes every repeated step a constant-time hit. One per thread, reused across
-// documents: a generation number invalidates it without clearing.
-struct CacheEntry {
-  std::uint32_t generation = 0;
-  std::uint32_t key_id = 0;
-  dom::element object;
-  dom::element child;
-  bool found = false;
-};
-constexpr std::size_t kCacheSize = 256;
-
-struct LookupCache {
-  std::array<CacheEntry, kCacheSize> entries{};
-  std::uint32_t generation = 0;
-};
-
-LookupCache& threadCache() {
-  thread_local LookupCache cache;
-  return cache;
+JsonObjectIndex& threadIndex() {
+  thread_local JsonObjectIndex index;
+  return index;
 }
 
 // One parser per thread: its buffers are reused, so parsing stops allocating once warm.
@@ -40,14 +22,14 @@ dom::parser& threadParser() {
 
 class JsonDocument final : public Document {
  public:
-  explicit JsonDocument(dom::element root) : cache_(threadCache()) {
+  // `keys` null: no plan key table (keys are found by at_key()).
+  JsonDocument(dom::element root, const JsonKeyTable* keys)
+      : keys_(keys != nullptr && keys->size() != 0 ? keys : nullptr), index_(threadIndex()) {
     root_.kind = Node::Kind::kJson;
     root_.json = root;
-    if (++cache_.generation == 0) {  // wrapped: really clear once every 2^32 documents
-      cache_.entries.fill(CacheEntry{});
-      cache_.generation = 1;
+    if (keys_ != nullptr) {
+      index_.reset(*keys_);
     }
-    generation_ = cache_.generation;
   }
 
   Node root() const override { return root_; }
@@ -138,36 +120,14 @@ class JsonDocument final : public Document {
     return TextStatus::kValue;
   }
 
-  static bool sameElement(const dom::element& a, const dom::element& b) {
-    // An element is a (document, tape index) pair: equal bytes, same value.
-    return std::memcmp(&a, &b, sizeof(dom::element)) == 0;
-  }
-
-  bool lookup(const Path::Step& step, const dom::element& e, dom::element& child) const {
-    std::uint64_t bits[sizeof(dom::element) / sizeof(std::uint64_t)];
-    std::memcpy(bits, &e, sizeof(bits));
-    // Fibonacci hashing of (tape index, key id): the top 8 bits pick the slot.
-    const std::uint64_t h =
-        (bits[sizeof(bits) / sizeof(bits[0]) - 1] ^ (std::uint64_t{step.key_id} << 40)) *
-        0x9E3779B97F4A7C15ull;
-    static_assert(kCacheSize == 256);
-    CacheEntry& slot = cache_.entries[h >> 56];
-    if (slot.generation == generation_ && slot.key_id == step.key_id &&
-        sameElement(slot.object, e)) {
-      child = slot.child;
-      return slot.found;
+  [[gnu::always_inline]] bool lookup(const Path::Step& step, const dom::element& e,
+                                     dom::element& child) const {
+    if (keys_ != nullptr && step.key_id < keys_->size()) {
+      return index_.child(e, step.key_id, child);
     }
     dom::object object;
-    bool found = false;
-    if (e.get(object) == simdjson::SUCCESS) {
-      found = object.at_key(step.key).get(child) == simdjson::SUCCESS;
-    }
-    slot.generation = generation_;
-    slot.key_id = step.key_id;
-    slot.object = e;
-    slot.child = child;
-    slot.found = found;
-    return found;
+    return e.get(object) == simdjson::SUCCESS &&
+           object.at_key(step.key).get(child) == simdjson::SUCCESS;
   }
 
   static bool index(const Path::Step& step, const dom::element& e, dom::element& child) {
@@ -236,20 +196,20 @@ class JsonDocument final : public Document {
   }
 
   Node root_;
-  LookupCache& cache_;
-  std::uint32_t generation_ = 0;
+  const JsonKeyTable* keys_;
+  JsonObjectIndex& index_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Document>> parseJson(std::string_view bytes) {
+Result<std::unique_ptr<Document>> parseJson(std::string_view bytes, const JsonKeyTable* keys) {
   dom::element root;
   const auto error = threadParser().parse(bytes.data(), bytes.size()).get(root);
   if (error != simdjson::SUCCESS) {
     return fail(ErrorCode::kInvalidInput,
                 std::string("invalid JSON: ") + simdjson::error_message(error));
   }
-  return std::unique_ptr<Document>(std::make_unique<JsonDocument>(root));
+  return std::unique_ptr<Document>(std::make_unique<JsonDocument>(root, keys));
 }
 
 }  // namespace ordergate::adapters::mapping

@@ -14,6 +14,25 @@ bool checkedAdd(std::int64_t a, std::int64_t b, std::int64_t& out) {
   return !__builtin_add_overflow(a, b, &out);
 }
 
+// The currency's ISO 4217 exponent, -1 when unknown. Memoised in the run: every amount of an
+// order is in the order's currency, and the table search showed in profiles (4 %).
+int exponentOf(EvalContext& ctx, std::string_view currency) {
+  EvalContext::CurrencyMemo& memo = ctx.currency_memo;
+  if (currency.size() == 3 && memo.exponent >= 0 &&
+      std::memcmp(memo.code, currency.data(), 3) == 0) {
+    return memo.exponent;
+  }
+  const auto exponent = canonical::currencyExponent(currency);
+  if (!exponent) {
+    return -1;
+  }
+  if (currency.size() == 3) {
+    std::memcpy(memo.code, currency.data(), 3);
+    memo.exponent = *exponent;
+  }
+  return *exponent;
+}
+
 class MoneyLeaf final : public MoneyExpr {
  public:
   MoneyLeaf(ExprPtr text, const RuleInfo* rule, bool sum)
@@ -62,7 +81,9 @@ class MoneyLeaf final : public MoneyExpr {
         return m.amount;
       }
     }
-    auto amount = canonical::parseMoney(v, currency);
+    const int exponent = exponentOf(ctx, currency);
+    auto amount = exponent >= 0 ? canonical::parseMinorUnits(v, exponent, currency)
+                                : canonical::parseMoney(v, currency);  // names the currency
     if (!amount) {
       addError(ctx, *rule_, exprPath(*text_), nullptr, amount.error().message);
       return std::nullopt;

@@ -109,6 +109,8 @@ class MappingPlan {
   std::string encoding_name;
   canonical::TimeZone zone = nullptr;
   ColumnList columns;
+  std::map<std::string, std::uint32_t> path_memo_slots;  ///< path text → its PathMemo slot
+  JsonKeyTable json_keys;  ///< JSON: `columns` (the interned keys) hashed for the object index
   std::vector<std::string> settings;
   std::deque<RuleInfo> rules;                      ///< stable addresses: Fields point here
   std::map<std::string, const RuleInfo*> by_path;  ///< "order.lines.sku" → its rule

@@ -19,6 +19,8 @@ struct Scratch {
   std::vector<Node> members;
   std::vector<Node> children;
   std::vector<std::size_t> order;  // record indexes, grouped
+  std::vector<PathMemo> path_memo;
+  std::uint32_t path_memo_stamp = 0;
 };
 
 Scratch& threadScratch() {
@@ -29,7 +31,7 @@ Scratch& threadScratch() {
 Result<std::unique_ptr<Document>> parseSource(const MappingPlan& plan, std::string_view body,
                                               Scratch& s) {
   if (plan.format == SourceFormat::kJson) {
-    return parseJson(body);
+    return parseJson(body, &plan.json_keys);
   }
   auto text = toUtf8(body, plan.encoding, plan.encoding_name, s.decoded);
   if (!text) {
@@ -45,7 +47,7 @@ Result<std::unique_ptr<Document>> parseSource(const MappingPlan& plan, std::stri
     case SourceFormat::kJson:
       break;
   }
-  return parseJson(body);
+  return parseJson(body, &plan.json_keys);
 }
 
 template <class Parse>
@@ -63,25 +65,27 @@ auto evalEnum(EvalContext& ctx, const Field& f, Parse parse, std::string_view wh
   return parsed;
 }
 
-std::optional<canonical::Address> address(EvalContext& ctx, const AddressPlan& p) {
+// Built in place: an Address is nine strings, not worth a temporary and a move.
+void address(EvalContext& ctx, const AddressPlan& p, std::optional<canonical::Address>& out) {
   if (!p.declared) {
-    return std::nullopt;
+    return;
   }
-  canonical::Address a;
-  a.name = str(ctx, p.name);
-  a.company = str(ctx, p.company);
-  a.line1 = str(ctx, p.line1);
-  a.line2 = str(ctx, p.line2);
-  a.city = str(ctx, p.city);
-  a.region = str(ctx, p.region);
-  a.postal_code = str(ctx, p.postal_code);
-  a.country_code = country(ctx, p.country_code);
-  a.phone = str(ctx, p.phone);
+  canonical::Address& a = out.emplace();
+  assign(ctx, p.name, a.name);
+  assign(ctx, p.company, a.company);
+  assign(ctx, p.line1, a.line1);
+  assign(ctx, p.line2, a.line2);
+  assign(ctx, p.city, a.city);
+  assign(ctx, p.region, a.region);
+  assign(ctx, p.postal_code, a.postal_code);
+  if (p.country_code.present()) {
+    (void)evalCountry(ctx, p.country_code, a.country_code);
+  }
+  assign(ctx, p.phone, a.phone);
   if (a.name.empty() && a.company.empty() && a.line1.empty() && a.line2.empty() && a.city.empty() &&
       a.region.empty() && a.postal_code.empty() && a.country_code.empty() && a.phone.empty()) {
-    return std::nullopt;
+    out.reset();
   }
-  return a;
 }
 
 // "lines[2].quantity" → "lines.quantity".
@@ -114,6 +118,12 @@ std::string str(EvalContext& ctx, const Field& f) {
     (void)evalString(ctx, f, out);
   }
   return out;
+}
+
+void assign(EvalContext& ctx, const Field& f, std::string& out) {
+  if (f.present()) {
+    (void)evalString(ctx, f, out);
+  }
 }
 
 std::optional<Timestamp> time(EvalContext& ctx, const Field& f) {
@@ -155,6 +165,15 @@ void Runner::run() {
   ctx_.zone = in_.zone != nullptr ? in_.zone : plan_.zone;
   ctx_.arena = &scratch.arena;
   ctx_.errors = &out_.errors;
+  if (scratch.path_memo.size() < plan_.path_memo_slots.size()) {
+    scratch.path_memo.resize(plan_.path_memo_slots.size());  // new slots have stamp 0: empty
+  }
+  if (++scratch.path_memo_stamp == 0) {  // wrapped: really clear once every 2^32 runs
+    std::fill(scratch.path_memo.begin(), scratch.path_memo.end(), PathMemo{});
+    scratch.path_memo_stamp = 1;
+  }
+  ctx_.path_memo = scratch.path_memo.data();
+  ctx_.path_memo_stamp = scratch.path_memo_stamp;
 
   if (ignored(false)) {
     return;
@@ -291,7 +310,9 @@ void Runner::sourceInfo(canonical::SourceInfo& source) {
 
 void Runner::buildOrder(const Frame& record_frame, std::size_t errors_before) {
   const OrderPlan& p = plan_.order;
-  canonical::Order o;
+  // The order is built where it is delivered, inside its event: no move of ~60 strings.
+  canonical::CanonicalEvent& event = out_.events.emplace_back();
+  canonical::Order& o = event.data.emplace<canonical::Order>();
   o.channel.type = plan_.name;
   o.channel.id = std::string(in_.channel_id);
   std::size_t before = out_.errors.size();
@@ -299,9 +320,9 @@ void Runner::buildOrder(const Frame& record_frame, std::size_t errors_before) {
     required(ctx_, p.order_id, before);
   }
   o.order_key = canonical::makeOrderKey(o.channel.id, o.channel.order_id);
-  o.channel.order_number = str(ctx_, p.order_number);
-  o.channel.store = str(ctx_, p.store);
-  o.channel.status = str(ctx_, p.channel_status);
+  assign(ctx_, p.order_number, o.channel.order_number);
+  assign(ctx_, p.store, o.channel.store);
+  assign(ctx_, p.channel_status, o.channel.status);
   o.status = evalEnum(ctx_, p.status, canonical::parseOrderStatus, "order status")
                  .value_or(canonical::OrderStatus::kOpen);
   o.payment_status =
@@ -325,14 +346,17 @@ void Runner::buildOrder(const Frame& record_frame, std::size_t errors_before) {
   o.totals.tax = evalMoney(ctx_, p.tax, o.currency);
   o.totals.total = evalMoney(ctx_, p.total, o.currency);
   if (p.has_customer) {
-    canonical::Customer c{str(ctx_, p.customer_id), str(ctx_, p.email), str(ctx_, p.name),
-                          str(ctx_, p.phone)};
-    if (!c.empty()) {
-      o.customer = std::move(c);
+    canonical::Customer& c = o.customer.emplace();
+    assign(ctx_, p.customer_id, c.id);
+    assign(ctx_, p.email, c.email);
+    assign(ctx_, p.name, c.name);
+    assign(ctx_, p.phone, c.phone);
+    if (c.empty()) {
+      o.customer.reset();
     }
   }
-  o.ship_to = address(ctx_, p.ship_to);
-  o.bill_to = address(ctx_, p.bill_to);
+  address(ctx_, p.ship_to, o.ship_to);
+  address(ctx_, p.bill_to, o.bill_to);
   if (p.has_shipping) {
     canonical::Shipping s{str(ctx_, p.method), str(ctx_, p.service_level), time(ctx_, p.ship_by),
                           time(ctx_, p.deliver_by)};
@@ -343,7 +367,6 @@ void Runner::buildOrder(const Frame& record_frame, std::size_t errors_before) {
   buildLines(o, record_frame);
   sourceInfo(o.source);
 
-  canonical::CanonicalEvent event;
   event.type = canonical::EventType::kOrderUpdated;
   if (plan_.event.type.present()) {
     if (auto t = evalEnum(ctx_, plan_.event.type, canonical::parseEventType, "event type")) {
@@ -363,19 +386,19 @@ void Runner::buildOrder(const Frame& record_frame, std::size_t errors_before) {
   event.time = time(ctx_, plan_.event.time)
                    .value_or(o.updated_at.value_or(o.placed_at.value_or(in_.received_at)));
   if (out_.errors.size() != errors_before) {
+    out_.events.pop_back();
     return;
   }
   const FieldErrors invalid = canonical::validate(o);
   if (!invalid.empty()) {
     addValidationErrors(plan_, invalid, "order", out_.errors);
+    out_.events.pop_back();
     return;
   }
   event.source = "/channels/" + o.channel.id;
   event.subject = o.order_key;
   event.version = o.version;
   event.received_at = in_.received_at;
-  event.data = std::move(o);
-  out_.events.push_back(std::move(event));
 }
 
 void Runner::buildLines(canonical::Order& o, const Frame& record_frame) {
@@ -392,9 +415,9 @@ void Runner::buildLines(canonical::Order& o, const Frame& record_frame) {
     if (!evalString(ctx_, p.line_id, l.line_id)) {
       required(ctx_, p.line_id, before);
     }
-    l.sku = str(ctx_, p.sku);
-    l.channel_sku = str(ctx_, p.channel_sku);
-    l.title = str(ctx_, p.title);
+    assign(ctx_, p.sku, l.sku);
+    assign(ctx_, p.channel_sku, l.channel_sku);
+    assign(ctx_, p.title, l.title);
     before = out_.errors.size();
     if (auto q = evalInteger(ctx_, p.quantity)) {
       l.quantity = *q;
@@ -405,9 +428,9 @@ void Runner::buildLines(canonical::Order& o, const Frame& record_frame) {
     l.discount = evalMoney(ctx_, p.discount, o.currency);
     l.tax = evalMoney(ctx_, p.tax, o.currency);
     l.total = evalMoney(ctx_, p.total, o.currency);
-    l.status = str(ctx_, p.status);
-    l.tracking_number = str(ctx_, p.tracking_number);
-    l.shipping_provider = str(ctx_, p.shipping_provider);
+    assign(ctx_, p.status, l.status);
+    assign(ctx_, p.tracking_number, l.tracking_number);
+    assign(ctx_, p.shipping_provider, l.shipping_provider);
   }
   ctx_.current = ctx_.record;
   ctx_.frame = &record_frame;

@@ -15,6 +15,8 @@ namespace ordergate::adapters::mapping::runner_detail {
 void required(EvalContext& ctx, const Field& f, std::size_t errors_before);
 /// A field's text ("" when absent or not declared).
 [[nodiscard]] std::string str(EvalContext& ctx, const Field& f);
+/// Writes a field's text into `out` (left as is when absent or not declared).
+void assign(EvalContext& ctx, const Field& f, std::string& out);
 [[nodiscard]] std::optional<canonical::Timestamp> time(EvalContext& ctx, const Field& f);
 [[nodiscard]] std::string country(EvalContext& ctx, const Field& f);
 /// Canonical validation failures as errors naming the mapping rule of each field.

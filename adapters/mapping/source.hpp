@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/mapping/arena.hpp"
+#include "adapters/mapping/json_keys.hpp"
 #include "canonical/error.hpp"
 
 namespace ordergate::adapters::mapping {
@@ -123,7 +124,9 @@ class Document {
 /// Parses `bytes` (already decoded to UTF-8 for text formats). `columns` are the plan's column
 /// names (text formats only). Error kInvalidInput with a precise position on malformed input;
 /// for text formats also when a row has more cells than the header.
-[[nodiscard]] Result<std::unique_ptr<Document>> parseJson(std::string_view bytes);
+/// JSON: `keys` is the plan's key table (Step::key_id indexes it); null finds keys by a scan.
+[[nodiscard]] Result<std::unique_ptr<Document>> parseJson(std::string_view bytes,
+                                                          const JsonKeyTable* keys = nullptr);
 [[nodiscard]] Result<std::unique_ptr<Document>> parseXml(std::string_view utf8);
 [[nodiscard]] Result<std::unique_ptr<Document>> parseDelimited(
     std::string_view utf8, char separator, bool quoting, std::span<const std::string> columns);
