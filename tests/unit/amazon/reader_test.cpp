@@ -16,43 +16,9 @@ using testing::makeAdapter;
 using testing::makeContext;
 using testing::readBytes;
 
-const std::vector<std::string> kColumns = {
-    "amazon-order-id", "purchase-date", "last-updated-date", "order-status", "sales-channel",
-    "product-name",    "sku",           "asin",              "item-status",  "quantity",
-    "currency",        "item-price",    "item-tax",          "shipping-price",
-    "item-promotion-discount", "ship-promotion-discount", "ship-country"};
-
-// Builds an all-orders report; cells not given are empty.
-struct Report {
-  std::string text;
-  std::string eol = "\n";
-  Report() {
-    for (std::size_t i = 0; i < kColumns.size(); ++i) {
-      text += (i ? "\t" : "") + kColumns[i];
-    }
-    text += eol;
-  }
-  Report& row(std::map<std::string, std::string> cells) {
-    std::map<std::string, std::string> base = {
-        {"purchase-date", "2026-03-01T08:00:00+00:00"},
-        {"last-updated-date", "2026-03-01T09:00:00+00:00"},
-        {"order-status", "Unshipped"}, {"sales-channel", "Amazon.com"}, {"sku", "SKU-1"},
-        {"asin", "B000000001"}, {"item-status", "Unshipped"}, {"quantity", "1"},
-        {"currency", "USD"}, {"item-price", "10.00"}, {"ship-country", "US"}};
-    for (auto& [k, v] : cells) {
-      base[k] = v;
-    }
-    for (std::size_t i = 0; i < kColumns.size(); ++i) {
-      text += (i ? "\t" : "") + base[kColumns[i]];
-    }
-    text += eol;
-    return *this;
-  }
-};
-
-const Order& orderOf(const FileOrder& o) {
-  return std::get<Order>(o.event->data);
-}
+using testing::kColumns;
+using testing::orderOf;
+using testing::Report;
 
 TEST(AmazonReader, GroupsNonAdjacentRowsAndKeepsLineNumbers) {
   Report r;
