@@ -174,10 +174,7 @@ void SpApiService::start() {
   if (s.thread.joinable()) {
     return;
   }
-  s.redis = std::make_unique<store::RedisClient>(s.io, s.endpoint);
-  forward::HttpClientConfig hc;
-  hc.max_host_connections = 4;
-  s.http = std::make_unique<forward::HttpClient>(s.io, hc);
+  s.openClients(s.endpoint, 4);
   for (SpApiChannel& ch : s.channels) {
     asio::co_spawn(s.io, s.channelLoop(ch), asio::detached);
     log::info("sp-api reports scheduled",

@@ -358,14 +358,11 @@ void Forwarder::start() {
 }
 
 void Forwarder::startLane(Impl& s) {
-  s.redis = std::make_unique<store::RedisClient>(s.io, s.endpoint);
-  forward::HttpClientConfig hc;
-  hc.max_host_connections = std::max(1, s.cfg.oms.max_connections / static_cast<int>(lanes_.size()));
-  s.http = std::make_unique<forward::HttpClient>(s.io, hc);
+  s.openClients(s.endpoint, std::max(1, s.cfg.oms.max_connections / static_cast<int>(lanes_.size())));
   asio::co_spawn(s.io, s.leaseLoop(), asio::detached);
   asio::co_spawn(s.io, s.claimLoop(), asio::detached);
   asio::co_spawn(s.io, s.gaugeLoop(), asio::detached);
-  s.thread = std::thread([&s] { s.io.run(); });
+  s.startThread();
   log::info("forwarder started", {{"instance", s.instance_id}, {"lane", s.lane},
                                   {"shards", s.keys.shards()}});
 }

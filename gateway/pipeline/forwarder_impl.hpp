@@ -10,7 +10,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -26,6 +25,7 @@
 #include "gateway/metrics/metrics.hpp"
 #include "gateway/pipeline/forwarder.hpp"
 #include "gateway/store/event_store.hpp"
+#include "gateway/util/worker_thread.hpp"
 
 namespace ordergate::gateway::pipeline {
 
@@ -68,7 +68,9 @@ struct ForwarderMetrics {
   std::vector<std::array<std::atomic<int>, 2>> circuit_states;
 };
 
-struct Forwarder::Impl {
+/// One forwarder lane. WorkerThread's `redis` carries the non-blocking commands; blocking
+/// reads use each shard's own reader connection.
+struct Forwarder::Impl : WorkerThread {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
   store::Keys keys;
@@ -77,11 +79,6 @@ struct Forwarder::Impl {
   std::optional<adapters::StandardWebhooksSigner> signer;
   forward::Random random = forward::defaultRandom();
 
-  boost::asio::io_context io{1};
-  std::thread thread;
-  std::atomic<bool> stopping{false};
-  std::unique_ptr<store::RedisClient> redis;  ///< non-blocking commands
-  std::unique_ptr<forward::HttpClient> http;
 
   std::map<std::string, Destination> destinations;
   std::map<int, ShardState> owned;

@@ -181,10 +181,7 @@ void PullService::start() {
   if (s.thread.joinable()) {
     return;
   }
-  s.redis = std::make_unique<store::RedisClient>(s.io, s.endpoint);
-  forward::HttpClientConfig hc;
-  hc.max_host_connections = kMaxInFlight * 2;
-  s.http = std::make_unique<forward::HttpClient>(s.io, hc);
+  s.openClients(s.endpoint, kMaxInFlight * 2);
   for (PullChannel& ch : s.channels) {
     asio::co_spawn(s.io, s.channelLoop(ch), asio::detached);
   }

@@ -224,10 +224,7 @@ void TrackingService::start() {
   if (s.thread.joinable()) {
     return;
   }
-  s.redis = std::make_unique<store::RedisClient>(s.io, s.endpoint);
-  forward::HttpClientConfig hc;
-  hc.max_host_connections = 4;
-  s.http = std::make_unique<forward::HttpClient>(s.io, hc);
+  s.openClients(s.endpoint, 4);
   for (auto& c : s.carriers) {
     asio::co_spawn(s.io, s.carrierLoop(*c), asio::detached);
   }
