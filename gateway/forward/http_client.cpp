@@ -451,9 +451,11 @@ HttpClient::HttpClient(asio::io_context& io, HttpClientConfig config) {
 HttpClient::~HttpClient() = default;
 
 void HttpClient::send(HttpRequest request, std::function<void(HttpResponse)> done) {
-  if (plain_ && parsePlainHttpUrl(request.url)) {
-    plain_->send(std::move(request), std::move(done));
-    return;
+  if (plain_) {
+    if (auto url = parsePlainHttpUrl(request.url)) {
+      plain_->send(std::move(request), std::move(*url), std::move(done));
+      return;
+    }
   }
   impl_->send(std::move(request), std::move(done));
 }

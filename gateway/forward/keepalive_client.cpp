@@ -169,18 +169,17 @@ struct KeepAliveClient::Impl : std::enable_shared_from_this<Impl> {
     return *it->second;
   }
 
-  void send(HttpRequest request, std::function<void(HttpResponse)> done) {
+  void send(HttpRequest request, PlainHttpUrl url, std::function<void(HttpResponse)> done) {
     auto ex = std::make_shared<Exchange>(io);
     ex->started = Clock::now();
     ex->done = std::move(done);
-    std::optional<PlainHttpUrl> url = parsePlainHttpUrl(request.url);
-    if (stopped || !url) {
-      ex->response.error = stopped ? "cancelled" : "not a plain http URL: " + request.url;
+    if (stopped) {
+      ex->response.error = "cancelled";
       asio::post(io, [ex] { ex->done(std::move(ex->response)); });
       return;
     }
     ex->request = std::move(request);
-    ex->url = std::move(*url);
+    ex->url = std::move(url);
     ex->pool = &poolFor(ex->url);
     ex->deadline = ex->started + ex->request.timeout;
     active.insert(ex);
@@ -495,8 +494,9 @@ KeepAliveClient::KeepAliveClient(asio::io_context& io, const HttpClientConfig& c
 
 KeepAliveClient::~KeepAliveClient() { impl_->stop(); }
 
-void KeepAliveClient::send(HttpRequest request, std::function<void(HttpResponse)> done) {
-  impl_->send(std::move(request), std::move(done));
+void KeepAliveClient::send(HttpRequest request, PlainHttpUrl url,
+                           std::function<void(HttpResponse)> done) {
+  impl_->send(std::move(request), std::move(url), std::move(done));
 }
 
 void KeepAliveClient::stop() { impl_->stop(); }

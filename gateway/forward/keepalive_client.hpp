@@ -51,9 +51,9 @@ class KeepAliveClient {
   KeepAliveClient(const KeepAliveClient&) = delete;
   KeepAliveClient& operator=(const KeepAliveClient&) = delete;
 
-  /// As HttpClient::send, for a URL parsePlainHttpUrl() accepts (others complete with an
-  /// error).
-  void send(HttpRequest request, std::function<void(HttpResponse)> done);
+  /// As HttpClient::send; `url` is request.url as parsePlainHttpUrl() read it (the caller
+  /// parsed it to choose this client).
+  void send(HttpRequest request, PlainHttpUrl url, std::function<void(HttpResponse)> done);
   /// Cancels every outstanding request (status 0, error "cancelled"), closes idle
   /// connections and refuses new requests. Idempotent.
   void stop();
