@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "adapters/common/utf8.hpp"
+
 namespace ordergate::adapters::amazon {
 namespace {
 
@@ -63,19 +65,6 @@ std::size_t skipAscii(std::string_view text, std::size_t i) {
   return i;
 }
 
-void appendCodePoint(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Windows-1252 0x80..0x9F; 0 marks the five undefined bytes.
 constexpr std::array<char16_t, 32> kCp1252High = {
     0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
@@ -93,7 +82,7 @@ ByteTable buildTable(Encoding encoding) {
       cp = kCp1252High[b - 0x80] != 0 ? kCp1252High[b - 0x80] : 0xFFFD;
     }
     std::string bytes;
-    appendCodePoint(bytes, cp);
+    appendUtf8(bytes, cp);
     table[b][0] = static_cast<char>(bytes.size());
     std::memcpy(&table[b][1], bytes.data(), bytes.size());
   }
