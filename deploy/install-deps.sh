@@ -8,6 +8,7 @@ PACKAGES=(
   libboost1.81-dev
   libsimdjson-dev libpugixml-dev libcurl4-openssl-dev libhiredis-dev libyaml-cpp-dev
   libssl-dev zlib1g-dev libhowardhinnant-date-dev libcli11-dev libexpected-dev
+  libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools curl python3
   clang libclang-rt-14-dev

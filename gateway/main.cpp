@@ -3,6 +3,8 @@
 #include "gateway/cli/cli.hpp"
 
 int main(int argc, char** argv) {
+#ifndef ORDERGATE_ALLOCATOR
+  // Built without tcmalloc (ORDERGATE_TCMALLOC=OFF or the package missing): tune glibc.
   // glibc consolidates its fastbins on every large (≥ 1 KiB) allocation while any are in use;
   // the request path allocates coroutine frames of several KiB per request, so with fastbins
   // on, malloc_consolidate alone took ≈ 3 % of the gateway's CPU. Small blocks still come from
@@ -11,5 +13,6 @@ int main(int argc, char** argv) {
   mallopt(M_MXFAST, 0);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
   return ordergate::gateway::runCli(argc, argv);
 }
