@@ -182,12 +182,12 @@ http {{
 class Stack:
     """redis-server + nginx OMS sink + ordergate, fresh for one run."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, extra=""):
         self.redis = harness.RedisServer(aof=False)
         STARTED.append(self.redis)
         self.sink = Nginx(workers=1, body='{"ok":true}')
         harness.BINARY = binary
-        config = harness.base_config(self.redis.url, oms=self.sink) + f"""
+        config = harness.base_config(self.redis.url, oms=self.sink, extra=extra) + f"""
 channels:
   shopify:
     adapter: shopify
@@ -339,7 +339,7 @@ def wait_drained(stack, accepted, timeout):
 def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, limit=0,
                 sample=False, profile=None):
     duration = duration or args.duration
-    stack = Stack(args.binary)
+    stack = Stack(args.binary, args.gateway_config)
     try:
         url = stack.url("/v1/channels/shopify/webhooks")
         if mode == "duplicate":
@@ -506,6 +506,9 @@ def main():
     ap.add_argument("--drain-timeout", type=int, default=120)
     ap.add_argument("--duplicate-set", type=int, default=2000)
     ap.add_argument("--scenarios", default="floor,distinct,duplicate,half,keepup")
+    ap.add_argument("--gateway-config", default="",
+                    help="YAML appended to the gateway's config (A/B of settings), e.g. "
+                         "$'forwarder:\\n  threads: 1'")
     args = ap.parse_args()
     scenarios = set(args.scenarios.split(","))
     os.makedirs(args.out, exist_ok=True)
@@ -519,7 +522,8 @@ def main():
         "connections": args.connections, "paced_connections": args.paced_connections,
         "redis": "redis-server, appendonly no, save '' (no persistence: throughput configuration)",
         "oms_sink": "nginx 1 worker, return 200", "floor": "nginx 2 workers, return 200",
-        "gateway": "io_threads 2, forwarder on, log level info, outbox_shards 8"}}
+        "gateway": "io_threads 2, forwarder on, log level info, outbox_shards 8",
+        "gateway_config_extra": args.gateway_config}}
     max_requests = ensure_requests(args, 600_000)
 
     floors, distinct, duplicate = [], [], []
