@@ -614,6 +614,57 @@ TEST_F(EventStoreTest, QuarantinePutListGetDelete) {
   EXPECT_EQ(*count, 1);
 }
 
+// Out of memory, the script's first write (the delivery mark) is refused: nothing is marked,
+// the caller answers 503, and the channel's retry is decided afresh once memory is back.
+TEST_F(EventStoreTest, DecideRefusedForMemoryLeavesNothingBehind) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.start());
+  RedisClient client(io_, endpointOf(server));
+  ASSERT_EQ(run(io_, client.waitConnected(3s)), std::optional<bool>(true));
+  auto event = makeEvent("shop:41", "order.updated", "N1", "m1");
+  const int shard = keys_.shardOf("shop:41");
+  const DeliveryMark mark{"shop", "dv-oom"};
+  for (const bool with_mark : {true, false}) {
+    ASSERT_TRUE(await(client.exec("CONFIG", "SET", "maxmemory", "1")));
+    auto refused = with_mark ? await(decide(client, keys_, event, 60s, 0s, mark))
+                             : await(decide(client, keys_, event, 60s));
+    ASSERT_TRUE(await(client.exec("CONFIG", "SET", "maxmemory", "0")));
+    ASSERT_FALSE(refused) << "with_mark " << with_mark;
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
+    for (const std::string& key : {keys_.seen(shard, "m1"), keys_.delivery(shard, "shop", "dv-oom"),
+                                   keys_.outbox(shard), keys_.version("shop:41")}) {
+      auto exists = await(client.exec("EXISTS", key));
+      ASSERT_TRUE(exists);
+      EXPECT_EQ(exists->integer, 0) << key << " with_mark " << with_mark;
+    }
+  }
+  auto retried = await(decide(client, keys_, event, 60s, 0s, mark));
+  ASSERT_TRUE(retried) << retried.error().message;
+  EXPECT_EQ(retried->decision, Decision::kAccepted);
+  EXPECT_FALSE(retried->delivery_seen);
+}
+
+// A write that fails after the marks were set (here: the outbox key holds a foreign value)
+// takes the marks back, so the retry after the fix is accepted instead of "already seen".
+TEST_F(EventStoreTest, DecideTakesItsMarksBackWhenTheOutboxWriteFails) {
+  auto event = makeEvent("shop:42", "order.updated", "N1", "w1");
+  const int shard = keys_.shardOf("shop:42");
+  const DeliveryMark mark{"shop", "dv-wrong"};
+  ASSERT_TRUE(await(client_.exec("SET", keys_.outbox(shard), "not a stream")));
+  auto failed = await(decide(client_, keys_, event, 60s, 0s, mark));
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("WRONGTYPE"), std::string::npos) << failed.error().message;
+  EXPECT_EQ(integer("EXISTS", keys_.seen(shard, "w1")), 0);
+  EXPECT_EQ(integer("EXISTS", keys_.delivery(shard, "shop", "dv-wrong")), 0);
+  EXPECT_EQ(integer("EXISTS", keys_.version("shop:42")), 0);
+
+  ASSERT_TRUE(await(client_.exec("DEL", keys_.outbox(shard))));
+  auto retried = await(decide(client_, keys_, event, 60s, 0s, mark));
+  ASSERT_TRUE(retried) << retried.error().message;
+  EXPECT_EQ(retried->decision, Decision::kAccepted);
+  EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 1);
+}
+
 TEST_F(EventStoreTest, RedisDownIsUnavailable) {
   testing::RedisServer server;
   ASSERT_TRUE(server.start());
