@@ -270,8 +270,8 @@ class Loader {
     return each(n, p, [&](const std::string& k, const YAML::Node& v, const std::string& path) -> Result<bool> {
       if (k == "url") {
         auto res = setString(v, path, r.url);
-        if (res && r.url.rfind("redis://", 0) != 0) {
-          return error(v, path, "must be a redis:// URL, got \"" + r.url + "\"");
+        if (res && r.url.rfind("redis://", 0) != 0 && r.url.rfind("unix://", 0) != 0) {
+          return error(v, path, "must be a redis:// or unix:// URL, got \"" + r.url + "\"");
         }
         return res;
       }

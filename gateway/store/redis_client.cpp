@@ -279,9 +279,17 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     out += "\r\n";
   }
 
+  static std::string describe(const RedisEndpoint& e) {
+    return e.socket_path.empty() ? e.host + ":" + std::to_string(e.port) : e.socket_path;
+  }
+
   // --- connection life cycle -----------------------------------------------------------------
   void connect() {
     if (stopped_) {
+      return;
+    }
+    if (!endpoint_.socket_path.empty()) {
+      attach(redisAsyncConnectUnix(endpoint_.socket_path.c_str()));
       return;
     }
     boost::system::error_code ec;
@@ -309,8 +317,10 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         });
   }
 
-  void connectTo(const std::string& ip) {
-    redisAsyncContext* ac = redisAsyncConnect(ip.c_str(), endpoint_.port);
+  void connectTo(const std::string& ip) { attach(redisAsyncConnect(ip.c_str(), endpoint_.port)); }
+
+  /// Takes a context hiredis has started connecting and hooks it to the io_context.
+  void attach(redisAsyncContext* ac) {
     if (ac == nullptr) {
       last_error_ = "out of memory";
       scheduleReconnect();
@@ -456,7 +466,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     if (!conn.failure.empty()) {
       last_error_ = conn.failure;
     } else if (!conn.ready) {
-      last_error_ = "cannot connect to " + endpoint_.host + ":" + std::to_string(endpoint_.port);
+      last_error_ = "cannot connect to " + describe(endpoint_);
     } else {
       last_error_ = "connection lost";
     }

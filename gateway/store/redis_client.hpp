@@ -22,6 +22,7 @@ namespace ordergate::gateway::store {
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
+  std::string socket_path;  ///< non-empty: a unix socket instead of host and port
   int db = 0;
   std::string username;  ///< empty: AUTH with the password only (or no AUTH at all)
   std::string password;  ///< empty: no AUTH
@@ -29,8 +30,8 @@ struct RedisEndpoint {
   std::chrono::milliseconds command_timeout{2000};  ///< per command, from submission to reply
 };
 
-/// Parses `redis://[[user]:pass@]host[:port][/db]` (IPv6 hosts in brackets). Timeouts keep
-/// their defaults. Errors: kConfig naming the problem (scheme, port, db, empty host, …).
+/// Parses `redis://[[user]:pass@]host[:port][/db]` (IPv6 hosts in brackets) or
+/// `unix://[[user]:pass@]/path/to/redis.sock[?db=N]`. Timeouts keep their defaults. Errors: kConfig naming the problem (scheme, port, db, empty host, …).
 [[nodiscard]] Result<RedisEndpoint> parseRedisUrl(std::string_view url);
 
 /// An owned copy of one Redis reply. hiredis 0.14 (Debian 12) speaks RESP2 only, so the

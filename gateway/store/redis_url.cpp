@@ -64,6 +64,79 @@ bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+// "[user]:password@" in front of `text` (removed from it) into the endpoint.
+Result<bool> takeCredentials(std::string_view& text, RedisEndpoint& endpoint) {
+  const std::size_t at = text.rfind('@');
+  if (at == std::string_view::npos) {
+    return true;
+  }
+  const std::string_view userinfo = text.substr(0, at);
+  text = text.substr(at + 1);
+  const std::size_t colon = userinfo.find(':');
+  if (colon == std::string_view::npos) {
+    return urlError("credentials must be written [user]:password@");
+  }
+  auto user = percentDecode(userinfo.substr(0, colon), "user name");
+  if (!user) {
+    return tl::unexpected(user.error());
+  }
+  auto pass = percentDecode(userinfo.substr(colon + 1), "password");
+  if (!pass) {
+    return tl::unexpected(pass.error());
+  }
+  if (pass->empty()) {
+    return urlError("password after ':' is empty");
+  }
+  endpoint.username = std::move(*user);
+  endpoint.password = std::move(*pass);
+  return true;
+}
+
+// unix://[[user]:password@]/absolute/path.sock[?db=N]: the form redis-py and Lettuce read.
+Result<RedisEndpoint> parseUnixUrl(std::string_view rest) {
+  RedisEndpoint endpoint;
+  std::string_view query;
+  if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  if (rest.find('#') != std::string_view::npos) {
+    return urlError("fragments are not supported");
+  }
+  const std::size_t first_slash = rest.find('/');
+  std::string_view userinfo_and_at = rest.substr(0, first_slash);
+  if (!userinfo_and_at.empty()) {
+    if (userinfo_and_at.back() != '@') {
+      return urlError("unix socket path must be absolute: unix:///path/to/redis.sock");
+    }
+    if (auto ok = takeCredentials(userinfo_and_at, endpoint); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
+  if (first_slash == std::string_view::npos || first_slash + 1 >= rest.size()) {
+    return urlError("unix socket path is empty");
+  }
+  auto path = percentDecode(rest.substr(first_slash), "socket path");
+  if (!path) {
+    return tl::unexpected(path.error());
+  }
+  endpoint.socket_path = std::move(*path);
+  endpoint.host.clear();
+  endpoint.port = 0;
+  if (!query.empty()) {
+    if (!startsWith(query, "db=") || query.find('&') != std::string_view::npos) {
+      return urlError("the only query parameter is db=N, got '" + std::string(query) + "'");
+    }
+    int db = 0;
+    if (!parseInt(query.substr(3), db) || db < 0) {
+      return urlError("database must be a non-negative number, got '" +
+                      std::string(query.substr(3)) + "'");
+    }
+    endpoint.db = db;
+  }
+  return endpoint;
+}
+
 }  // namespace
 
 Result<RedisEndpoint> parseRedisUrl(std::string_view url) {
@@ -71,8 +144,11 @@ Result<RedisEndpoint> parseRedisUrl(std::string_view url) {
   if (startsWith(url, "rediss://")) {
     return urlError("TLS (rediss://) is not supported");
   }
+  if (startsWith(url, "unix://")) {
+    return parseUnixUrl(url.substr(7));
+  }
   if (!startsWith(url, kScheme)) {
-    return urlError("must start with redis://");
+    return urlError("must start with redis:// or unix://");
   }
   std::string_view rest = url.substr(kScheme.size());
   if (rest.find_first_of("?#") != std::string_view::npos) {
@@ -84,27 +160,8 @@ Result<RedisEndpoint> parseRedisUrl(std::string_view url) {
       slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
 
   RedisEndpoint endpoint;
-  const std::size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) {
-    const std::string_view userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    const std::size_t colon = userinfo.find(':');
-    if (colon == std::string_view::npos) {
-      return urlError("credentials must be written [user]:password@");
-    }
-    auto user = percentDecode(userinfo.substr(0, colon), "user name");
-    if (!user) {
-      return tl::unexpected(user.error());
-    }
-    auto pass = percentDecode(userinfo.substr(colon + 1), "password");
-    if (!pass) {
-      return tl::unexpected(pass.error());
-    }
-    if (pass->empty()) {
-      return urlError("password after ':' is empty");
-    }
-    endpoint.username = std::move(*user);
-    endpoint.password = std::move(*pass);
+  if (auto ok = takeCredentials(authority, endpoint); !ok) {
+    return tl::unexpected(ok.error());
   }
 
   std::string_view port_text;

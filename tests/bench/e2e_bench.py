@@ -3,6 +3,7 @@
 
 Starts, for every run, fresh processes on loopback ports of their own:
   - redis-server (AOF off, RDB snapshots off: the throughput configuration — noted in the output),
+    which the gateway reaches over its unix socket (--redis-transport tcp: over 127.0.0.1),
   - the OMS sink: nginx (1 worker) answering `return 200` to every POST,
   - ordergate serve with a Shopify channel, forwarder on, OMS = the sink,
 and, as the floor, nginx (2 workers) answering `return 200` to the same POSTs. Drives them with
@@ -182,12 +183,13 @@ http {{
 class Stack:
     """redis-server + nginx OMS sink + ordergate, fresh for one run."""
 
-    def __init__(self, binary, extra=""):
+    def __init__(self, binary, extra="", redis_transport="unix"):
         self.redis = harness.RedisServer(aof=False)
         STARTED.append(self.redis)
         self.sink = Nginx(workers=1, body='{"ok":true}')
         harness.BINARY = binary
-        config = harness.base_config(self.redis.url, oms=self.sink, extra=extra) + f"""
+        redis_url = self.redis.socket_url if redis_transport == "unix" else self.redis.url
+        config = harness.base_config(redis_url, oms=self.sink, extra=extra) + f"""
 channels:
   shopify:
     adapter: shopify
@@ -339,7 +341,7 @@ def wait_drained(stack, accepted, timeout):
 def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, limit=0,
                 sample=False, profile=None):
     duration = duration or args.duration
-    stack = Stack(args.binary, args.gateway_config)
+    stack = Stack(args.binary, args.gateway_config, args.redis_transport)
     try:
         url = stack.url("/v1/channels/shopify/webhooks")
         if mode == "duplicate":
@@ -506,6 +508,9 @@ def main():
     ap.add_argument("--drain-timeout", type=int, default=120)
     ap.add_argument("--duplicate-set", type=int, default=2000)
     ap.add_argument("--scenarios", default="floor,distinct,duplicate,half,keepup")
+    ap.add_argument("--redis-transport", choices=("unix", "tcp"), default="unix",
+                    help="how the gateway reaches the redis-server beside it (default: its unix "
+                         "socket, as for any co-located Redis; tcp: 127.0.0.1)")
     ap.add_argument("--gateway-config", default="",
                     help="YAML appended to the gateway's config (A/B of settings), e.g. "
                          "$'forwarder:\\n  threads: 1'")
@@ -523,7 +528,8 @@ def main():
         "redis": "redis-server, appendonly no, save '' (no persistence: throughput configuration)",
         "oms_sink": "nginx 1 worker, return 200", "floor": "nginx 2 workers, return 200",
         "gateway": "io_threads 2, forwarder on, log level info, outbox_shards 8",
-        "gateway_config_extra": args.gateway_config}}
+        "gateway_config_extra": args.gateway_config,
+        "redis_transport": args.redis_transport}}
     max_requests = ensure_requests(args, 600_000)
 
     floors, distinct, duplicate = [], [], []

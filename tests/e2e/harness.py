@@ -48,7 +48,8 @@ class RedisServer:
 
     def start(self):
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                "--dir", self.dir, "--save", "", "--daemonize", "no", "--protected-mode", "yes"]
+                "--dir", self.dir, "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+                "--unixsocket", self.socket, "--unixsocketperm", "700"]
         if self.aof:
             args += ["--appendonly", "yes", "--appendfsync", "always"]
         else:
@@ -70,6 +71,15 @@ class RedisServer:
     @property
     def url(self):
         return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def socket(self):
+        """Its unix socket too (a co-located Redis, as deploy/run-local.sh starts one)."""
+        return os.path.join(self.dir, "redis.sock")
+
+    @property
+    def socket_url(self):
+        return f"unix://{self.socket}?db=0"
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -214,6 +214,34 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(admin(self.gw, "GET", "/v1/admin/dlq")[1]["total"], 0)
 
 
+class UnixSocketRedisTest(unittest.TestCase):
+    """redis.url: unix:///…: the whole pipeline over Redis' unix socket (the co-located case)."""
+
+    def test_accepts_deduplicates_and_forwards_over_the_unix_socket(self):
+        redis = RedisServer()
+        oms = FakeOms()
+        gw = Gateway(base_config(redis.socket_url, oms) + storefront_channel())
+        try:
+            wait_until(lambda: gw.request("GET", "/readyz")[0] == 200, timeout=10,
+                       what="/readyz over the socket")
+            sender = Sender(gw.port)
+            order = canonical_order(7007, version_at(0))
+            self.assertEqual(sender.post(order)[1]["status"], "accepted")
+            self.assertEqual(sender.post(order)[1]["status"], "duplicate")
+            wait_until(lambda: len(oms.received()) >= 1, timeout=30, what="the event at the OMS")
+            self.assertEqual(oms.received()[0][2]["subject"], "storefront:7007")
+            # Every client but redis-cli itself (the CLIENT LIST) is the gateway's.
+            gateway = [c for c in redis.cli("CLIENT", "LIST").splitlines()
+                       if "cmd=client|list" not in c]
+            self.assertGreater(len(gateway), 2)
+            for c in gateway:
+                self.assertIn("addr=" + redis.socket, c, "the gateway talks over the socket")
+        finally:
+            gw.close()
+            oms.close()
+            redis.close()
+
+
 class SigningTest(unittest.TestCase):
     def test_oms_signing_secret_adds_standard_webhooks_headers(self):
         redis = RedisServer()

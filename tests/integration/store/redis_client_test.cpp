@@ -1,6 +1,7 @@
 #include "gateway/store/redis_client.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,6 +55,27 @@ TEST(ParseRedisUrl, Errors) {
   }
 }
 
+TEST(ParseRedisUrl, UnixSocket) {
+  auto e = parseRedisUrl("unix:///run/redis/redis.sock");
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->socket_path, "/run/redis/redis.sock");
+  EXPECT_EQ(e->db, 0);
+  EXPECT_TRUE(e->password.empty());
+  auto full = parseRedisUrl("unix://app:s%40cret@/var/run/r%20s.sock?db=2");
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_EQ(full->socket_path, "/var/run/r s.sock");
+  EXPECT_EQ(full->db, 2);
+  EXPECT_EQ(full->username, "app");
+  EXPECT_EQ(full->password, "s@cret");
+  for (const char* bad : {"unix://", "unix:///", "unix://relative.sock", "unix:///r.sock?db=x",
+                          "unix:///r.sock?timeout=1", "unix:///r.sock?db=1&x=2", "unix://user@/r.sock",
+                          "unix:///r.sock#frag"}) {
+    auto b = parseRedisUrl(bad);
+    ASSERT_FALSE(b) << bad;
+    EXPECT_EQ(b.error().code, ErrorCode::kConfig) << bad;
+  }
+}
+
 TEST(AsResult, MapsErrorReplies) {
   RedisReply loading{RedisReply::Type::kError, 0, "LOADING Redis is loading", {}};
   EXPECT_EQ(asResult(loading).error().code, ErrorCode::kUnavailable);
@@ -68,6 +90,34 @@ class RedisClientTest : public ::testing::Test {
   boost::asio::io_context io_;
   std::string prefix_ = uniquePrefix();
 };
+
+// A co-located Redis over its unix socket: the same client, the same commands.
+TEST_F(RedisClientTest, ConnectsOverAUnixSocketAndSelectsTheDatabase) {
+  const std::string socket = "/tmp/og-redis-test-" + std::to_string(::getpid()) + ".sock";
+  testing::RedisServer server(
+      testing::RedisServer::Options{false, "--unixsocket " + socket + " --unixsocketperm 700"});
+  ASSERT_TRUE(server.start());
+  auto endpoint = parseRedisUrl("unix://" + socket + "?db=3");
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  RedisClient client(io_, *endpoint);
+  ASSERT_EQ(run(io_, client.waitConnected(3s)), std::optional<bool>(true));
+  auto replies = run(io_, [&]() -> awaitable<std::vector<Result<RedisReply>>> {
+    std::vector<Result<RedisReply>> out;
+    out.push_back(co_await client.exec("SET", "k", std::string(20000, 'x')));
+    out.push_back(co_await client.exec("GET", "k"));
+    out.push_back(co_await client.exec("CLIENT", "INFO"));
+    co_return out;
+  }());
+  ASSERT_TRUE(replies);
+  for (auto& r : *replies) {
+    ASSERT_TRUE(r) << r.error().message;
+  }
+  EXPECT_EQ((*replies)[1]->str, std::string(20000, 'x'));
+  EXPECT_NE((*replies)[2]->str.find("db=3"), std::string::npos) << (*replies)[2]->str;
+  EXPECT_NE((*replies)[2]->str.find("addr=" + socket), std::string::npos) << (*replies)[2]->str;
+  server.stop();
+  ::unlink(socket.c_str());
+}
 
 TEST_F(RedisClientTest, ReplyTypes) {
   RedisClient client(io_, endpointOf(sharedServer()));
