@@ -166,10 +166,14 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
           if (ac == nullptr || ec == boost::asio::error::operation_aborted) {
             return;
           }
-          if (ec || n == 0 || (ac->c.flags & REDIS_CONNECTED) == 0) {
+          if (ec || n == 0) {
             redisAsyncHandleRead(ac);
-          } else if (redisReaderFeed(ac->c.reader, self->read_buffer.data(), n) != REDIS_OK) {
-            redisAsyncHandleRead(ac);  // the reader is in error: hiredis reports and disconnects
+          } else if (redisReaderFeed(ac->c.reader, self->read_buffer.data(), n) != REDIS_OK ||
+                     (ac->c.flags & REDIS_CONNECTED) == 0) {
+            // The reader is in error (hiredis reports it and disconnects), or the connect is
+            // not yet seen through (hiredis completes it): its own handler deals with both and
+            // then runs the callbacks of what was fed.
+            redisAsyncHandleRead(ac);
           } else {
             redisProcessCallbacks(ac);
           }

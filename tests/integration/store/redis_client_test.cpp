@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "tests/integration/store/test_util.hpp"
@@ -238,6 +240,45 @@ TEST_F(RedisClientTest, NotConnectedFailsFastWithUnavailable) {
   ASSERT_TRUE(again);
   ASSERT_FALSE(*again);
   EXPECT_EQ(again->error().code, ErrorCode::kUnavailable);
+  client.stop();
+}
+
+// A server that answers with something that is not RESP: the reader's error fails what was
+// in flight with the reason, and the client goes on reconnecting instead of hanging.
+TEST_F(RedisClientTest, ProtocolErrorFailsPendingAndDisconnects) {
+  namespace asio = boost::asio;
+  asio::ip::tcp::acceptor acceptor(io_, {asio::ip::make_address("127.0.0.1"), 0});
+  int accepted = 0;
+  std::vector<std::shared_ptr<asio::ip::tcp::socket>> peers;
+  std::function<void()> accept = [&] {
+    auto peer = std::make_shared<asio::ip::tcp::socket>(io_);
+    acceptor.async_accept(*peer, [&, peer](boost::system::error_code ec) {
+      if (ec) return;
+      ++accepted;
+      peers.push_back(peer);
+      auto buf = std::make_shared<std::array<char, 512>>();
+      peer->async_read_some(asio::buffer(*buf), [peer, buf](boost::system::error_code, std::size_t) {
+        static const std::string garbage = "hello, not redis\r\n";
+        asio::async_write(*peer, asio::buffer(garbage), [peer](boost::system::error_code, std::size_t) {});
+      });
+      accept();
+    });
+  };
+  accept();
+  RedisEndpoint endpoint;
+  endpoint.port = acceptor.local_endpoint().port();
+  RedisClient client(io_, endpoint);
+  std::vector<Result<RedisReply>> results;
+  const std::string_view args[] = {"PING"};
+  ASSERT_TRUE(runUntil(io_, [&] { return accepted >= 1; }, 3s));
+  client.command(args, [&](Result<RedisReply> r) { results.push_back(std::move(r)); });
+  ASSERT_TRUE(runUntil(io_, [&] { return !results.empty(); }, 3s));
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_FALSE(results[0]);
+  EXPECT_EQ(results[0].error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(results[0].error().message.find("Protocol error"), std::string::npos)
+      << results[0].error().message;
+  EXPECT_TRUE(runUntil(io_, [&] { return accepted >= 2; }, 5s)) << "reconnects after the error";
   client.stop();
 }
 
