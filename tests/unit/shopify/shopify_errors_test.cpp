@@ -143,6 +143,17 @@ TEST(ShopifyErrors, MissingIdAndDocumentLevelErrors) {
       ": not valid JSON: " + std::string(simdjson::error_message(simdjson::TAPE_ERROR)) + "\n");
 }
 
+// When both name parts are wrong, last_name is reported first (it always was).
+TEST(ShopifyErrors, NamePartsReportLastNameFirst) {
+  EXPECT_EQ(errorsOf(R"({"id": 1, "currency": "USD", "updated_at": "2026-03-01T10:00:00Z",
+                         "line_items": [], "customer": {"first_name": 1, "last_name": 2},
+                         "shipping_address": {"first_name": 1, "last_name": 2}})"),
+            "customer.last_name: expected a string, got an integer\n"
+            "customer.first_name: expected a string, got an integer\n"
+            "shipping_address.last_name: expected a string, got an integer\n"
+            "shipping_address.first_name: expected a string, got an integer\n");
+}
+
 // A repeated key keeps its first value, in small objects and in the indexed big ones alike.
 TEST(ShopifyErrors, RepeatedKeysKeepTheFirstValue) {
   constexpr std::string_view kBody = R"({
