@@ -175,7 +175,7 @@ Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
     return out;
   }
 
-  canonical::CanonicalEvent event;
+  canonical::CanonicalEvent& event = out.events.emplace_back();
   event.type = (topic == "orders/cancelled"sv || parsed->cancelled)
                    ? canonical::EventType::kOrderCancelled
                    : canonical::EventType::kOrderUpdated;
@@ -185,7 +185,6 @@ Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
   event.time = order.updated_at.value_or(msg.received_at);
   event.received_at = msg.received_at;
   event.data = std::move(order);
-  out.events.push_back(std::move(event));
   // Several topics can share one X-Shopify-Event-Id (orders/updated and orders/paid for one
   // change): the delivery-level dedup key includes the topic so neither hides the other.
   if (!out.delivery_id.empty()) {

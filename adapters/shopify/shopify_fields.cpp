@@ -113,6 +113,7 @@ JoinedKey::JoinedKey(std::string_view key, std::string_view suffix)
 void FieldReader::reset(canonical::TimeZone time_zone) {
   errors.clear();
   currency.clear();
+  currency_exponent = 0;
   zone = time_zone;
   used_indexes_ = 0;
 }
@@ -339,7 +340,7 @@ canonical::Money FieldReader::amountOf(Element value, const FieldPath& path) {
   if (currency.empty()) {
     return std::nullopt;
   }
-  auto minor = canonical::parseMoney(text, currency);
+  auto minor = canonical::parseMinorUnits(text, currency_exponent, currency);
   if (!minor) {
     add(path, minor.error().message);
     return std::nullopt;

@@ -50,7 +50,8 @@ class FieldReader {
   using Element = simdjson::dom::element;
 
   FieldErrors errors;
-  std::string currency;  ///< the shop currency, once known to be ISO 4217
+  std::string currency;       ///< the shop currency, once known to be ISO 4217
+  int currency_exponent = 0;  ///< canonical::currencyExponent(currency), set with it
   canonical::TimeZone zone = nullptr;
 
   /// Forgets the previous document (errors, currency, key indexes); keeps the memory.
