@@ -134,7 +134,7 @@ namespace {
 
 constexpr std::size_t kIndexedFields = 16;  // below this a linear at_key() is as fast
 
-std::size_t hashKey(std::string_view key) {
+inline std::size_t hashKey(std::string_view key) {
   std::size_t h = key.size() * 0x9E3779B1u;
   if (!key.empty()) {
     h ^= static_cast<unsigned char>(key.front()) * 31u;
@@ -160,22 +160,31 @@ const FieldReader::ObjectIndex* FieldReader::indexFor(Object obj) const {
   if (used_indexes_ == indexes_.size()) {
     indexes_.emplace_back();
   }
+  if (++stamp_ == 0) {  // after 2^32 indexes old stamps would come back: clear them
+    for (ObjectIndex& old : indexes_) {
+      old.slots.assign(old.slots.size(), Slot{});
+    }
+    stamp_ = 1;
+  }
   ObjectIndex& index = indexes_[used_indexes_++];
   index.id = id;
+  index.stamp = stamp_;
   std::size_t size = 64;
   while (size < 2 * fields) {
     size *= 2;
   }
-  index.slots.assign(size, Slot{});
-  const std::size_t mask = size - 1;
+  index.mask = size - 1;
+  if (index.slots.size() < size) {
+    index.slots.resize(size);
+  }
   for (auto field : obj) {
-    std::size_t i = hashKey(field.key) & mask;
-    while (index.slots[i].key.data() != nullptr && index.slots[i].key != field.key) {
-      i = (i + 1) & mask;
+    std::size_t i = hashKey(field.key) & index.mask;
+    while (index.slots[i].stamp == stamp_ && index.slots[i].key != field.key) {
+      i = (i + 1) & index.mask;
     }
-    if (index.slots[i].key.data() ==
-        nullptr) {  // a repeated key keeps its first value, as at_key()
-      index.slots[i] = Slot{field.key, field.value};
+    // A repeated key keeps its first value, as at_key().
+    if (index.slots[i].stamp != stamp_) {
+      index.slots[i] = Slot{field.key, field.value, stamp_};
     }
   }
   return &index;
@@ -184,18 +193,17 @@ const FieldReader::ObjectIndex* FieldReader::indexFor(Object obj) const {
 std::optional<FieldReader::Element> FieldReader::get(Object obj, std::string_view key) const {
   Element value;
   if (const ObjectIndex* index = indexFor(obj)) {
-    const std::size_t mask = index->slots.size() - 1;
-    std::size_t i = hashKey(key) & mask;
+    std::size_t i = hashKey(key) & index->mask;
     for (;;) {
       const Slot& slot = index->slots[i];
-      if (slot.key.data() == nullptr) {
+      if (slot.stamp != index->stamp) {
         return std::nullopt;
       }
       if (slot.key == key) {
         value = slot.value;
         break;
       }
-      i = (i + 1) & mask;
+      i = (i + 1) & index->mask;
     }
   } else if (obj.at_key(key).get(value) != simdjson::SUCCESS) {
     return std::nullopt;

@@ -97,18 +97,24 @@ class FieldReader {
   // Objects with many fields (the order itself has ~80, a line item ~30) are looked up dozens
   // of times each; simdjson's at_key() scans the fields linearly, which was a quarter of the
   // adapter's time. Such objects get a small open-addressing index of their keys on first use.
+  // The slots keep their memory from object to object and document to document; instead of
+  // clearing them, each index takes a new stamp and only slots bearing it are in use.
   struct Slot {
-    std::string_view key;  ///< data() == nullptr: empty slot
+    std::string_view key;
     Element value;
+    std::uint32_t stamp = 0;
   };
   struct ObjectIndex {
     const char* id = nullptr;  ///< where the object's first key is stored: identifies it
-    std::vector<Slot> slots;   ///< power-of-two size, at least twice the field count
+    std::uint32_t stamp = 0;
+    std::size_t mask = 0;     ///< slot count - 1: a power of two, at least twice the field count
+    std::vector<Slot> slots;  ///< at least mask + 1
   };
   [[nodiscard]] const ObjectIndex* indexFor(Object obj) const;
   // indexes_[0, used_indexes_) belong to the current document; the rest keep their memory.
   mutable std::vector<ObjectIndex> indexes_;
   mutable std::size_t used_indexes_ = 0;
+  mutable std::uint32_t stamp_ = 0;
 
   void wrongType(const FieldPath& path, std::string_view expected, Element value);
   canonical::Money amountOf(Element value, const FieldPath& path);
