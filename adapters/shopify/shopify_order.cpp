@@ -297,6 +297,17 @@ canonical::PaymentStatus mapPaymentStatus(std::string_view financial) {
 }
 
 tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const OrderContext& ctx) {
+  ParsedOrder parsed;
+  auto cancelled = parseOrderInto(body, ctx, parsed.order);
+  if (!cancelled) {
+    return tl::unexpected(std::move(cancelled.error()));
+  }
+  parsed.cancelled = *cancelled;
+  return parsed;
+}
+
+tl::expected<bool, FieldErrors> parseOrderInto(std::string_view body, const OrderContext& ctx,
+                                               canonical::Order& o) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (auto error = parser.parse(body.data(), body.size()).get(doc); error) {
@@ -312,10 +323,6 @@ tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const O
   thread_local FieldReader r;
   r.reset(ctx.zone);
   const FieldPath top;
-  // Filled in place and returned by name: an Order is ~40 strings, each move of it costs.
-  tl::expected<ParsedOrder, FieldErrors> result;
-  ParsedOrder& parsed = *result;
-  canonical::Order& o = parsed.order;
   o.channel.type = "shopify";
   o.channel.id = std::string(ctx.channel_id);
   o.channel.order_id = r.id(root, top, "id"sv);
@@ -328,11 +335,11 @@ tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const O
 
   const std::string_view financial = r.view(root, top, "financial_status"sv);
   const std::string_view fulfillment = r.view(root, top, "fulfillment_status"sv);
-  parsed.cancelled = r.time(root, top, "cancelled_at"sv).has_value();
+  const bool cancelled = r.time(root, top, "cancelled_at"sv).has_value();
   o.channel.status.append(financial.empty() ? "unknown"sv : financial)
       .append("/")
       .append(fulfillment.empty() ? "unfulfilled"sv : fulfillment);
-  if (auto status = mapOrderStatus(parsed.cancelled, financial, fulfillment)) {
+  if (auto status = mapOrderStatus(cancelled, financial, fulfillment)) {
     o.status = *status;
   } else {
     r.add("fulfillment_status", "unknown value \"" + std::string(fulfillment) + "\"");
@@ -373,9 +380,9 @@ tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const O
   o.source.topic = std::string(ctx.topic);
 
   if (!r.errors.empty()) {
-    result = tl::unexpected(std::move(r.errors));
+    return tl::unexpected(std::move(r.errors));
   }
-  return result;
+  return cancelled;
 }
 
 }  // namespace ordergate::adapters::shopify
