@@ -115,6 +115,18 @@ void FieldReader::reset(canonical::TimeZone time_zone) {
   currency.clear();
   currency_exponent = 0;
   zone = time_zone;
+  // An order needs a few indexes of a few hundred slots; a document with thousands of big
+  // objects, or a huge one, must not pin its memory to the thread.
+  constexpr std::size_t kKeptIndexes = 64;
+  constexpr std::size_t kKeptSlots = 4096;
+  for (std::size_t i = 0; i < used_indexes_ && i < kKeptIndexes; ++i) {
+    if (indexes_[i].slots.size() > kKeptSlots) {
+      indexes_[i].slots = {};
+    }
+  }
+  if (indexes_.size() > kKeptIndexes) {
+    indexes_.resize(kKeptIndexes);
+  }
   used_indexes_ = 0;
 }
 

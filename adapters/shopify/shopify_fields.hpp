@@ -54,7 +54,8 @@ class FieldReader {
   int currency_exponent = 0;  ///< canonical::currencyExponent(currency), set with it
   canonical::TimeZone zone = nullptr;
 
-  /// Forgets the previous document (errors, currency, key indexes); keeps the memory.
+  /// Forgets the previous document (errors, currency, key indexes); keeps the memory an order
+  /// needs.
   void reset(canonical::TimeZone time_zone);
 
   void add(std::string field, std::string message);
