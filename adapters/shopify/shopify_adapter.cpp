@@ -163,29 +163,30 @@ Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
                          out.delivery_id,
                          msg.received_at,
                          config_.zone};
-  auto parsed = parseOrder(msg.body, ctx);
-  if (!parsed) {
-    out.errors = std::move(parsed.error());
+  // The order is read into the event it will travel in: an Order is ~40 strings, each move
+  // of it costs.
+  canonical::CanonicalEvent& event = out.events.emplace_back();
+  canonical::Order& order = std::get<canonical::Order>(event.data);
+  auto cancelled = parseOrderInto(msg.body, ctx, order);
+  if (!cancelled) {
+    out.events.clear();
+    out.errors = std::move(cancelled.error());
     return out;
   }
-  canonical::Order& order = parsed->order;
   FieldErrors invalid = canonical::validate(order);
   if (!invalid.empty()) {
+    out.events.clear();
     out.errors = std::move(invalid);
     return out;
   }
 
-  canonical::CanonicalEvent event;
-  event.type = (topic == "orders/cancelled"sv || parsed->cancelled)
-                   ? canonical::EventType::kOrderCancelled
-                   : canonical::EventType::kOrderUpdated;
+  event.type = (topic == "orders/cancelled"sv || *cancelled) ? canonical::EventType::kOrderCancelled
+                                                             : canonical::EventType::kOrderUpdated;
   event.source = "/channels/" + config_.channel_id;
   event.subject = order.order_key;
   event.version = order.version;
   event.time = order.updated_at.value_or(msg.received_at);
   event.received_at = msg.received_at;
-  event.data = std::move(order);
-  out.events.push_back(std::move(event));
   // Several topics can share one X-Shopify-Event-Id (orders/updated and orders/paid for one
   // change): the delivery-level dedup key includes the topic so neither hides the other.
   if (!out.delivery_id.empty()) {

@@ -1,6 +1,8 @@
 #include "adapters/shopify/shopify_fields.hpp"
 
+#include <cassert>
 #include <charconv>
+#include <cstring>
 
 #include "canonical/money.hpp"
 
@@ -80,36 +82,71 @@ bool allDigits(std::string_view text) {
 
 }  // namespace
 
-std::string joinPath(std::string_view prefix, std::string_view key) {
-  std::string path;
-  path.reserve(prefix.size() + 1 + key.size());
-  if (!prefix.empty()) {
-    path.append(prefix).append(".");
-  }
-  path.append(key);
-  return path;
+std::string FieldPath::str() const {
+  std::string out;
+  appendTo(out);
+  return out;
 }
 
-std::string indexPath(std::string_view name, std::size_t index) {
-  std::string path(name);
-  path.append("[").append(std::to_string(index)).append("]");
-  return path;
+void FieldPath::appendTo(std::string& out) const {
+  if (parent_ == nullptr) {
+    return;
+  }
+  parent_->appendTo(out);
+  if (is_index_) {
+    out.append("[").append(std::to_string(index_)).append("]");
+    return;
+  }
+  if (!out.empty()) {
+    out.append(".");
+  }
+  out.append(key_);
+}
+
+JoinedKey::JoinedKey(std::string_view key, std::string_view suffix)
+    : size_(key.size() + suffix.size()) {
+  assert(size_ <= sizeof(text_) && "keys are short literals of the parser");
+  std::memcpy(text_, key.data(), key.size());
+  std::memcpy(text_ + key.size(), suffix.data(), suffix.size());
+}
+
+void FieldReader::reset(canonical::TimeZone time_zone) {
+  errors.clear();
+  currency.clear();
+  currency_exponent = 0;
+  zone = time_zone;
+  // An order needs a few indexes of a few hundred slots; a document with thousands of big
+  // objects, or a huge one, must not pin its memory to the thread.
+  constexpr std::size_t kKeptIndexes = 64;
+  constexpr std::size_t kKeptSlots = 4096;
+  for (std::size_t i = 0; i < used_indexes_ && i < kKeptIndexes; ++i) {
+    if (indexes_[i].slots.size() > kKeptSlots) {
+      indexes_[i].slots = {};
+    }
+  }
+  if (indexes_.size() > kKeptIndexes) {
+    indexes_.resize(kKeptIndexes);
+  }
+  used_indexes_ = 0;
 }
 
 void FieldReader::add(std::string field, std::string message) {
   errors.push_back(FieldError{std::move(field), std::move(message)});
 }
 
-void FieldReader::wrongType(std::string_view path, std::string_view expected, Element value) {
-  add(std::string(path),
-      "expected " + std::string(expected) + ", got " + std::string(typeName(value.type())));
+void FieldReader::add(const FieldPath& field, std::string message) {
+  add(field.str(), std::move(message));
+}
+
+void FieldReader::wrongType(const FieldPath& path, std::string_view expected, Element value) {
+  add(path, "expected " + std::string(expected) + ", got " + std::string(typeName(value.type())));
 }
 
 namespace {
 
 constexpr std::size_t kIndexedFields = 16;  // below this a linear at_key() is as fast
 
-std::size_t hashKey(std::string_view key) {
+inline std::size_t hashKey(std::string_view key) {
   std::size_t h = key.size() * 0x9E3779B1u;
   if (!key.empty()) {
     h ^= static_cast<unsigned char>(key.front()) * 31u;
@@ -127,26 +164,39 @@ const FieldReader::ObjectIndex* FieldReader::indexFor(Object obj) const {
     return nullptr;
   }
   const char* id = obj.begin().key().data();
-  for (const ObjectIndex& index : indexes_) {
-    if (index.id == id) {
-      return &index;
+  for (std::size_t i = 0; i < used_indexes_; ++i) {
+    if (indexes_[i].id == id) {
+      return &indexes_[i];
     }
   }
-  ObjectIndex& index = indexes_.emplace_back();
+  if (used_indexes_ == indexes_.size()) {
+    indexes_.emplace_back();
+  }
+  if (++stamp_ == 0) {  // after 2^32 indexes old stamps would come back: clear them
+    for (ObjectIndex& old : indexes_) {
+      old.slots.assign(old.slots.size(), Slot{});
+    }
+    stamp_ = 1;
+  }
+  ObjectIndex& index = indexes_[used_indexes_++];
   index.id = id;
+  index.stamp = stamp_;
   std::size_t size = 64;
   while (size < 2 * fields) {
     size *= 2;
   }
-  index.slots.resize(size);
-  const std::size_t mask = size - 1;
+  index.mask = size - 1;
+  if (index.slots.size() < size) {
+    index.slots.resize(size);
+  }
   for (auto field : obj) {
-    std::size_t i = hashKey(field.key) & mask;
-    while (index.slots[i].key.data() != nullptr && index.slots[i].key != field.key) {
-      i = (i + 1) & mask;
+    std::size_t i = hashKey(field.key) & index.mask;
+    while (index.slots[i].stamp == stamp_ && index.slots[i].key != field.key) {
+      i = (i + 1) & index.mask;
     }
-    if (index.slots[i].key.data() == nullptr) {  // a repeated key keeps its first value, as at_key()
-      index.slots[i] = Slot{field.key, field.value};
+    // A repeated key keeps its first value, as at_key().
+    if (index.slots[i].stamp != stamp_) {
+      index.slots[i] = Slot{field.key, field.value, stamp_};
     }
   }
   return &index;
@@ -155,18 +205,17 @@ const FieldReader::ObjectIndex* FieldReader::indexFor(Object obj) const {
 std::optional<FieldReader::Element> FieldReader::get(Object obj, std::string_view key) const {
   Element value;
   if (const ObjectIndex* index = indexFor(obj)) {
-    const std::size_t mask = index->slots.size() - 1;
-    std::size_t i = hashKey(key) & mask;
+    std::size_t i = hashKey(key) & index->mask;
     for (;;) {
       const Slot& slot = index->slots[i];
-      if (slot.key.data() == nullptr) {
+      if (slot.stamp != index->stamp) {
         return std::nullopt;
       }
       if (slot.key == key) {
         value = slot.value;
         break;
       }
-      i = (i + 1) & mask;
+      i = (i + 1) & index->mask;
     }
   } else if (obj.at_key(key).get(value) != simdjson::SUCCESS) {
     return std::nullopt;
@@ -177,20 +226,24 @@ std::optional<FieldReader::Element> FieldReader::get(Object obj, std::string_vie
   return value;
 }
 
-std::string FieldReader::text(Object obj, std::string_view key, std::string_view path) {
+std::string_view FieldReader::view(Object obj, const FieldPath& at, std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return {};
   }
   std::string_view s;
   if (value->get_string().get(s) != simdjson::SUCCESS) {
-    wrongType(path, "a string", *value);
+    wrongType(FieldPath(at, key), "a string", *value);
     return {};
   }
-  return std::string(s);
+  return s;
 }
 
-std::string FieldReader::id(Object obj, std::string_view key, std::string_view path) {
+std::string FieldReader::text(Object obj, const FieldPath& at, std::string_view key) {
+  return std::string(view(obj, at, key));
+}
+
+std::string FieldReader::id(Object obj, const FieldPath& at, std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return {};
@@ -200,7 +253,7 @@ std::string FieldReader::id(Object obj, std::string_view key, std::string_view p
     case element_type::INT64: {
       const std::int64_t v = value->get_int64().value_unsafe();
       if (v < 0) {
-        add(std::string(path), "not a valid id: " + std::to_string(v));
+        add(FieldPath(at, key), "not a valid id: " + std::to_string(v));
         return {};
       }
       auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), v);
@@ -214,190 +267,190 @@ std::string FieldReader::id(Object obj, std::string_view key, std::string_view p
     case element_type::STRING: {
       const std::string_view s = value->get_string().value_unsafe();
       if (!allDigits(s)) {
-        add(std::string(path), "not a valid id: " + quote(s));
+        add(FieldPath(at, key), "not a valid id: " + quote(s));
         return {};
       }
       return std::string(s);
     }
     default:
-      wrongType(path, "an integer id", *value);
+      wrongType(FieldPath(at, key), "an integer id", *value);
       return {};
   }
 }
 
-std::optional<std::int64_t> FieldReader::integer(Object obj, std::string_view key,
-                                                 std::string_view path) {
+std::optional<std::int64_t> FieldReader::integer(Object obj, const FieldPath& at,
+                                                 std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return std::nullopt;
   }
   std::int64_t v = 0;
   if (value->get_int64().get(v) != simdjson::SUCCESS) {
-    wrongType(path, "an integer", *value);
+    wrongType(FieldPath(at, key), "an integer", *value);
     return std::nullopt;
   }
   return v;
 }
 
-std::optional<bool> FieldReader::boolean(Object obj, std::string_view key, std::string_view path) {
+std::optional<bool> FieldReader::boolean(Object obj, const FieldPath& at, std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return std::nullopt;
   }
   bool v = false;
   if (value->get_bool().get(v) != simdjson::SUCCESS) {
-    wrongType(path, "a boolean", *value);
+    wrongType(FieldPath(at, key), "a boolean", *value);
     return std::nullopt;
   }
   return v;
 }
 
-std::optional<FieldReader::Object> FieldReader::object(Object obj, std::string_view key,
-                                                       std::string_view path) {
+std::optional<FieldReader::Object> FieldReader::object(Object obj, const FieldPath& at,
+                                                       std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return std::nullopt;
   }
   Object v;
   if (value->get_object().get(v) != simdjson::SUCCESS) {
-    wrongType(path, "an object", *value);
+    wrongType(FieldPath(at, key), "an object", *value);
     return std::nullopt;
   }
   return v;
 }
 
-std::optional<FieldReader::Array> FieldReader::array(Object obj, std::string_view key,
-                                                     std::string_view path) {
+std::optional<FieldReader::Array> FieldReader::array(Object obj, const FieldPath& at,
+                                                     std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return std::nullopt;
   }
   Array v;
   if (value->get_array().get(v) != simdjson::SUCCESS) {
-    wrongType(path, "an array", *value);
+    wrongType(FieldPath(at, key), "an array", *value);
     return std::nullopt;
   }
   return v;
 }
 
-std::optional<canonical::Timestamp> FieldReader::time(Object obj, std::string_view key,
-                                                      std::string_view path) {
-  const std::string s = text(obj, key, path);
+std::optional<canonical::Timestamp> FieldReader::time(Object obj, const FieldPath& at,
+                                                      std::string_view key) {
+  const std::string_view s = view(obj, at, key);
   if (s.empty()) {
     return std::nullopt;
   }
   auto t = canonical::parseTimestamp(s, zone ? zone : canonical::utcZone());
   if (!t) {
-    add(std::string(path), "not a timestamp: " + quote(s));
+    add(FieldPath(at, key), "not a timestamp: " + quote(s));
     return std::nullopt;
   }
   return *t;
 }
 
-canonical::Money FieldReader::parseAmount(std::string_view text, std::string_view path) {
+canonical::Money FieldReader::amountOf(Element value, const FieldPath& path) {
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) {
+    wrongType(path, "a decimal string", value);
+    return std::nullopt;
+  }
   if (!looksDecimal(text)) {
-    add(std::string(path), "not a decimal amount " + quote(text));
+    add(path, "not a decimal amount " + quote(text));
     return std::nullopt;
   }
   if (currency.empty()) {
     return std::nullopt;
   }
-  auto minor = canonical::parseMoney(text, currency);
+  auto minor = canonical::parseMinorUnits(text, currency_exponent, currency);
   if (!minor) {
-    add(std::string(path), minor.error().message);
+    add(path, minor.error().message);
     return std::nullopt;
   }
   return *minor;
 }
 
-canonical::Money FieldReader::amount(Object obj, std::string_view key, std::string_view path) {
+canonical::Money FieldReader::amount(Object obj, const FieldPath& at, std::string_view key) {
   auto value = get(obj, key);
   if (!value) {
     return std::nullopt;
   }
-  std::string_view s;
-  if (value->get_string().get(s) != simdjson::SUCCESS) {
-    wrongType(path, "a decimal string", *value);
-    return std::nullopt;
-  }
-  return parseAmount(s, path);
+  return amountOf(*value, FieldPath(at, key));
 }
 
-canonical::Money FieldReader::shopAmount(Object obj, std::string_view key, std::string_view path) {
-  const std::string set_key = std::string(key) + "_set";
-  const std::string set_path = std::string(path) + "_set";
-  if (auto set = object(obj, set_key, set_path)) {
-    const std::string shop_path = joinPath(set_path, "shop_money");
-    if (auto shop = object(*set, "shop_money"sv, shop_path)) {
-      const std::string code_path = joinPath(shop_path, "currency_code");
-      const std::string code = text(*shop, "currency_code"sv, code_path);
+canonical::Money FieldReader::shopAmount(Object obj, const FieldPath& at, std::string_view key) {
+  const JoinedKey set_key(key, "_set");
+  if (auto set = object(obj, at, set_key.view())) {
+    const FieldPath set_path(at, set_key.view());
+    if (auto shop = object(*set, set_path, "shop_money"sv)) {
+      const FieldPath shop_path(set_path, "shop_money"sv);
+      const std::string_view code = view(*shop, shop_path, "currency_code"sv);
       if (!code.empty() && !currency.empty() && code != currency) {
-        add(code_path, quote(code) + " is not the shop currency " + quote(currency));
+        add(FieldPath(shop_path, "currency_code"sv),
+            quote(code) + " is not the shop currency " + quote(currency));
         return std::nullopt;
       }
-      if (get(*shop, "amount"sv)) {
-        return amount(*shop, "amount"sv, joinPath(shop_path, "amount"));
+      if (auto value = get(*shop, "amount"sv)) {
+        return amountOf(*value, FieldPath(shop_path, "amount"sv));
       }
     }
   }
-  return amount(obj, key, path);
+  return amount(obj, at, key);
 }
 
-canonical::Money FieldReader::sumOf(Object obj, std::string_view array_key, std::string_view key,
-                                    std::string_view path) {
-  auto items = array(obj, array_key, joinPath(path, array_key));
+canonical::Money FieldReader::sumOf(Object obj, const FieldPath& at, std::string_view array_key,
+                                    std::string_view key) {
+  auto items = array(obj, at, array_key);
   if (!items) {
     return std::nullopt;
   }
+  const FieldPath items_path(at, array_key);
   canonical::Money sum = 0;
   std::size_t index = 0;
   for (Element item : *items) {
-    const std::string item_path = indexPath(joinPath(path, array_key), index++);
+    const FieldPath item_path(items_path, index++);
     Object item_obj;
     if (item.get_object().get(item_obj) != simdjson::SUCCESS) {
       wrongType(item_path, "an object", item);
       continue;
     }
-    const std::string amount_path = joinPath(item_path, key);
-    const canonical::Money value = shopAmount(item_obj, key, amount_path);
+    const canonical::Money value = shopAmount(item_obj, item_path, key);
     if (value) {
-      sum = plus(sum, value, amount_path);
+      sum = plus(sum, value, FieldPath(item_path, key));
     }
   }
   return sum;
 }
 
-canonical::Money FieldReader::plus(canonical::Money a, canonical::Money b, std::string_view path) {
+canonical::Money FieldReader::plus(canonical::Money a, canonical::Money b, const FieldPath& path) {
   if (!a || !b) {
     return std::nullopt;
   }
   canonical::MinorUnits r = 0;
   if (__builtin_add_overflow(*a, *b, &r)) {
-    add(std::string(path), "amount out of range");
+    add(path, "amount out of range");
     return std::nullopt;
   }
   return r;
 }
 
-canonical::Money FieldReader::minus(canonical::Money a, canonical::Money b, std::string_view path) {
+canonical::Money FieldReader::minus(canonical::Money a, canonical::Money b, const FieldPath& path) {
   if (!a || !b) {
     return std::nullopt;
   }
   canonical::MinorUnits r = 0;
   if (__builtin_sub_overflow(*a, *b, &r)) {
-    add(std::string(path), "amount out of range");
+    add(path, "amount out of range");
     return std::nullopt;
   }
   return r;
 }
 
-canonical::Money FieldReader::times(canonical::Money a, std::int64_t n, std::string_view path) {
+canonical::Money FieldReader::times(canonical::Money a, std::int64_t n, const FieldPath& path) {
   if (!a) {
     return std::nullopt;
   }
   canonical::MinorUnits r = 0;
   if (__builtin_mul_overflow(*a, n, &r)) {
-    add(std::string(path), "amount out of range");
+    add(path, "amount out of range");
     return std::nullopt;
   }
   return r;

@@ -15,53 +15,59 @@ using Object = FieldReader::Object;
 
 // Shopify restates totals after edits and refunds in current_* fields; the originals are
 // as placed. Prefer the current value when the payload has it.
-Money currentAmount(FieldReader& r, Object root, std::string_view name) {
-  const std::string current = "current_" + std::string(name);
-  if (r.get(root, current) || r.get(root, current + "_set")) {
-    return r.shopAmount(root, current, current);
+Money currentAmount(FieldReader& r, Object root, const FieldPath& at, std::string_view name) {
+  const JoinedKey current("current_"sv, name);
+  if (r.get(root, current.view()) || r.get(root, JoinedKey(current.view(), "_set"sv).view())) {
+    return r.shopAmount(root, at, current.view());
   }
-  return r.shopAmount(root, name, name);
+  return r.shopAmount(root, at, name);
 }
 
-std::string joinName(std::string first, std::string_view last) {
+std::string joinName(std::string_view first, std::string_view last) {
+  std::string name;
+  name.reserve(first.size() + 1 + last.size());
+  name.append(first);
   if (!first.empty() && !last.empty()) {
-    first.append(" ");
+    name.append(" ");
   }
-  first.append(last);
-  return first;
+  name.append(last);
+  return name;
 }
 
-std::optional<canonical::Address> readAddress(FieldReader& r, Object root, std::string_view key) {
-  const std::string path(key);
-  auto obj = r.object(root, key, path);
+std::optional<canonical::Address> readAddress(FieldReader& r, Object root, const FieldPath& at,
+                                              std::string_view key) {
+  auto obj = r.object(root, at, key);
   if (!obj) {
     return std::nullopt;
   }
+  const FieldPath path(at, key);
   canonical::Address a;
-  a.name = r.text(*obj, "name"sv, joinPath(path, "name"));
+  a.name = r.text(*obj, path, "name"sv);
   if (a.name.empty()) {
-    a.name = joinName(r.text(*obj, "first_name"sv, joinPath(path, "first_name")),
-                      r.text(*obj, "last_name"sv, joinPath(path, "last_name")));
+    // last_name first: g++ evaluated the arguments of the former joinName(text(first_name),
+    // text(last_name)) right to left, and the errors keep that order.
+    const std::string_view last = r.view(*obj, path, "last_name"sv);
+    a.name = joinName(r.view(*obj, path, "first_name"sv), last);
   }
-  a.company = r.text(*obj, "company"sv, joinPath(path, "company"));
-  a.line1 = r.text(*obj, "address1"sv, joinPath(path, "address1"));
-  a.line2 = r.text(*obj, "address2"sv, joinPath(path, "address2"));
-  a.city = r.text(*obj, "city"sv, joinPath(path, "city"));
-  a.region = r.text(*obj, "province_code"sv, joinPath(path, "province_code"));
+  a.company = r.text(*obj, path, "company"sv);
+  a.line1 = r.text(*obj, path, "address1"sv);
+  a.line2 = r.text(*obj, path, "address2"sv);
+  a.city = r.text(*obj, path, "city"sv);
+  a.region = r.text(*obj, path, "province_code"sv);
   if (a.region.empty()) {
-    a.region = r.text(*obj, "province"sv, joinPath(path, "province"));
+    a.region = r.text(*obj, path, "province"sv);
   }
-  a.postal_code = r.text(*obj, "zip"sv, joinPath(path, "zip"));
-  a.country_code = r.text(*obj, "country_code"sv, joinPath(path, "country_code"));
+  a.postal_code = r.text(*obj, path, "zip"sv);
+  a.country_code = r.text(*obj, path, "country_code"sv);
   if (a.country_code.empty()) {
-    const std::string country = r.text(*obj, "country"sv, joinPath(path, "country"));
+    const std::string_view country = r.view(*obj, path, "country"sv);
     if (auto code = canonical::normalizeCountry(country)) {
       a.country_code = std::string(*code);
     } else if (!country.empty()) {
-      r.add(joinPath(path, "country"), "unknown country \"" + country + "\"");
+      r.add(FieldPath(path, "country"sv), "unknown country \"" + std::string(country) + "\"");
     }
   }
-  a.phone = r.text(*obj, "phone"sv, joinPath(path, "phone"));
+  a.phone = r.text(*obj, path, "phone"sv);
   if (a.name.empty() && a.company.empty() && a.line1.empty() && a.line2.empty() && a.city.empty() &&
       a.region.empty() && a.postal_code.empty() && a.country_code.empty() && a.phone.empty()) {
     return std::nullopt;
@@ -71,22 +77,24 @@ std::optional<canonical::Address> readAddress(FieldReader& r, Object root, std::
 
 // The order's own contact (email, phone) first: it is what the buyer gave for this order; the
 // customer account's values fill the gaps.
-std::optional<canonical::Customer> readCustomer(FieldReader& r, Object root) {
+std::optional<canonical::Customer> readCustomer(FieldReader& r, Object root, const FieldPath& at) {
   canonical::Customer c;
-  c.email = r.text(root, "email"sv, "email");
+  c.email = r.text(root, at, "email"sv);
   if (c.email.empty()) {
-    c.email = r.text(root, "contact_email"sv, "contact_email");
+    c.email = r.text(root, at, "contact_email"sv);
   }
-  c.phone = r.text(root, "phone"sv, "phone");
-  if (auto obj = r.object(root, "customer"sv, "customer")) {
-    c.id = r.id(*obj, "id"sv, "customer.id");
+  c.phone = r.text(root, at, "phone"sv);
+  if (auto obj = r.object(root, at, "customer"sv)) {
+    const FieldPath path(at, "customer"sv);
+    c.id = r.id(*obj, path, "id"sv);
     if (c.email.empty()) {
-      c.email = r.text(*obj, "email"sv, "customer.email");
+      c.email = r.text(*obj, path, "email"sv);
     }
-    c.name = joinName(r.text(*obj, "first_name"sv, "customer.first_name"),
-                      r.text(*obj, "last_name"sv, "customer.last_name"));
+    // last_name first, as in readAddress.
+    const std::string_view last = r.view(*obj, path, "last_name"sv);
+    c.name = joinName(r.view(*obj, path, "first_name"sv), last);
     if (c.phone.empty()) {
-      c.phone = r.text(*obj, "phone"sv, "customer.phone");
+      c.phone = r.text(*obj, path, "phone"sv);
     }
   }
   if (c.empty()) {
@@ -98,37 +106,38 @@ std::optional<canonical::Customer> readCustomer(FieldReader& r, Object root) {
 // Shipping: current_shipping_price_set (after discounts, edits and refunds) when the payload
 // has it, else Σ (price − discount allocations) over the shipping lines not removed by an
 // edit. The method is the first such line's title.
-void readShipping(FieldReader& r, Object root, canonical::Order& order) {
-  if (r.get(root, "current_shipping_price_set"sv)) {
-    order.totals.shipping =
-        r.shopAmount(root, "current_shipping_price"sv, "current_shipping_price");
+void readShipping(FieldReader& r, Object root, const FieldPath& at, canonical::Order& order) {
+  const bool has_current = r.get(root, "current_shipping_price_set"sv).has_value();
+  if (has_current) {
+    order.totals.shipping = r.shopAmount(root, at, "current_shipping_price"sv);
   }
-  auto lines = r.array(root, "shipping_lines"sv, "shipping_lines");
+  auto lines = r.array(root, at, "shipping_lines"sv);
   if (!lines) {
     return;
   }
+  const FieldPath lines_path(at, "shipping_lines"sv);
   Money shipping = 0;
   std::size_t index = 0;
   for (FieldReader::Element item : *lines) {
-    const std::string path = indexPath("shipping_lines", index++);
+    const FieldPath path(lines_path, index++);
     Object line;
     if (item.get_object().get(line) != simdjson::SUCCESS) {
       r.add(path, "expected an object");
       continue;
     }
-    if (r.boolean(line, "is_removed"sv, joinPath(path, "is_removed")).value_or(false)) {
+    if (r.boolean(line, path, "is_removed"sv).value_or(false)) {
       continue;
     }
-    const Money price = r.shopAmount(line, "price"sv, joinPath(path, "price"));
-    const Money discount = r.sumOf(line, "discount_allocations"sv, "amount"sv, path);
+    const Money price = r.shopAmount(line, path, "price"sv);
+    const Money discount = r.sumOf(line, path, "discount_allocations"sv, "amount"sv);
     shipping = r.plus(shipping, r.minus(price, discount.value_or(0), path), path);
-    const std::string title = r.text(line, "title"sv, joinPath(path, "title"));
+    const std::string_view title = r.view(line, path, "title"sv);
     if (!order.shipping && !title.empty()) {
       order.shipping = canonical::Shipping{};
-      order.shipping->method = title;
+      order.shipping->method = std::string(title);
     }
   }
-  if (!r.get(root, "current_shipping_price_set"sv)) {
+  if (!has_current) {
     order.totals.shipping = shipping;
   }
 }
@@ -149,51 +158,51 @@ struct LineQuantity {
   std::int64_t current = 0;
 };
 
-LineQuantity readQuantity(FieldReader& r, Object line, const std::string& path) {
+LineQuantity readQuantity(FieldReader& r, Object line, const FieldPath& path) {
   LineQuantity q;
-  const auto ordered = r.integer(line, "quantity"sv, joinPath(path, "quantity"));
-  const auto current = r.integer(line, "current_quantity"sv, joinPath(path, "current_quantity"));
+  const auto ordered = r.integer(line, path, "quantity"sv);
+  const auto current = r.integer(line, path, "current_quantity"sv);
   if (!ordered) {
-    r.add(joinPath(path, "quantity"), "required");
+    r.add(FieldPath(path, "quantity"sv), "required");
   } else if (*ordered <= 0) {
-    r.add(joinPath(path, "quantity"), "must be > 0, got " + std::to_string(*ordered));
+    r.add(FieldPath(path, "quantity"sv), "must be > 0, got " + std::to_string(*ordered));
   } else {
     q.ordered = *ordered;
   }
   q.current = current.value_or(q.ordered);
   if (q.current < 0 || q.current > q.ordered) {
-    r.add(joinPath(path, "current_quantity"),
+    r.add(FieldPath(path, "current_quantity"sv),
           "must be between 0 and quantity, got " + std::to_string(q.current));
     q.current = q.ordered;
   }
   return q;
 }
 
-canonical::OrderLine readLine(FieldReader& r, Object line, const std::string& path,
+canonical::OrderLine readLine(FieldReader& r, Object line, const FieldPath& path,
                               std::int64_t quantity, std::int64_t ordered, bool taxes_included) {
   canonical::OrderLine out;
-  out.line_id = r.id(line, "id"sv, joinPath(path, "id"));
-  out.sku = r.text(line, "sku"sv, joinPath(path, "sku"));
-  out.channel_sku = r.id(line, "variant_id"sv, joinPath(path, "variant_id"));
-  out.title = r.text(line, "name"sv, joinPath(path, "name"));
+  out.line_id = r.id(line, path, "id"sv);
+  out.sku = r.text(line, path, "sku"sv);
+  out.channel_sku = r.id(line, path, "variant_id"sv);
+  out.title = r.text(line, path, "name"sv);
   if (out.title.empty()) {
-    out.title = r.text(line, "title"sv, joinPath(path, "title"));
+    out.title = r.text(line, path, "title"sv);
   }
-  out.status = r.text(line, "fulfillment_status"sv, joinPath(path, "fulfillment_status"));
+  out.status = r.text(line, path, "fulfillment_status"sv);
   out.quantity = quantity;
-  out.unit_price = r.shopAmount(line, "price"sv, joinPath(path, "price"));
+  out.unit_price = r.shopAmount(line, path, "price"sv);
   // Shopify leaves total_discount at "0.00" when discount_allocations carry the amounts; it is
   // only read from payloads of the older shape without allocations.
-  out.discount = r.sumOf(line, "discount_allocations"sv, "amount"sv, path);
+  out.discount = r.sumOf(line, path, "discount_allocations"sv, "amount"sv);
   if (!out.discount) {
-    out.discount = r.shopAmount(line, "total_discount"sv, joinPath(path, "total_discount"));
+    out.discount = r.shopAmount(line, path, "total_discount"sv);
   }
-  out.tax = r.sumOf(line, "tax_lines"sv, "price"sv, path);
+  out.tax = r.sumOf(line, path, "tax_lines"sv, "price"sv);
   // Allocations and tax lines describe the quantity as ordered; a line reduced by an edit or a
   // refund keeps its share.
   out.discount = prorate(out.discount, quantity, ordered);
   out.tax = prorate(out.tax, quantity, ordered);
-  const std::string total_path = joinPath(path, "price");
+  const FieldPath total_path(path, "price"sv);
   out.total =
       r.minus(r.times(out.unit_price, quantity, total_path), out.discount.value_or(0), total_path);
   if (!taxes_included) {
@@ -205,18 +214,19 @@ canonical::OrderLine readLine(FieldReader& r, Object line, const std::string& pa
 // Lines in their current state: quantity = current_quantity, lines removed by edits or
 // refunds (current_quantity 0) left out. When nothing remains (fully refunded or cancelled
 // orders) the lines are listed as ordered so the OMS can still match them.
-void readLines(FieldReader& r, Object root, canonical::Order& order) {
-  auto items = r.array(root, "line_items"sv, "line_items");
+void readLines(FieldReader& r, Object root, const FieldPath& at, canonical::Order& order) {
+  auto items = r.array(root, at, "line_items"sv);
   if (!items) {
-    r.add("line_items", "required");
+    r.add(FieldPath(at, "line_items"sv), "required");
     return;
   }
+  const FieldPath items_path(at, "line_items"sv);
   std::vector<Object> objects;
   std::vector<LineQuantity> quantities;
   std::size_t index = 0;
   bool any_current = false;
   for (FieldReader::Element item : *items) {
-    const std::string path = indexPath("line_items", index++);
+    const FieldPath path(items_path, index++);
     Object line;
     if (item.get_object().get(line) != simdjson::SUCCESS) {
       r.add(path, "expected an object");
@@ -227,14 +237,16 @@ void readLines(FieldReader& r, Object root, canonical::Order& order) {
     any_current = any_current || quantities.back().current > 0;
   }
   const bool taxes_included = order.taxes_included.value_or(false);
+  order.lines.reserve(objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i) {
     const LineQuantity q = quantities[i];
     const std::int64_t quantity = any_current ? q.current : q.ordered;
     if (quantity <= 0) {
       continue;
     }
+    // Numbered among the object entries only (see the pinned tests), as it always was.
     order.lines.push_back(
-        readLine(r, objects[i], indexPath("line_items", i), quantity, q.ordered, taxes_included));
+        readLine(r, objects[i], FieldPath(items_path, i), quantity, q.ordered, taxes_included));
   }
 }
 
@@ -285,6 +297,17 @@ canonical::PaymentStatus mapPaymentStatus(std::string_view financial) {
 }
 
 tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const OrderContext& ctx) {
+  ParsedOrder parsed;
+  auto cancelled = parseOrderInto(body, ctx, parsed.order);
+  if (!cancelled) {
+    return tl::unexpected(std::move(cancelled.error()));
+  }
+  parsed.cancelled = *cancelled;
+  return parsed;
+}
+
+tl::expected<bool, FieldErrors> parseOrderInto(std::string_view body, const OrderContext& ctx,
+                                               canonical::Order& o) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (auto error = parser.parse(body.data(), body.size()).get(doc); error) {
@@ -296,60 +319,62 @@ tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const O
     return tl::unexpected(FieldErrors{{"", "expected a JSON object (the REST Order resource)"}});
   }
 
-  FieldReader r;
-  r.zone = ctx.zone;
-  ParsedOrder parsed;
-  canonical::Order& o = parsed.order;
+  // One reader per thread, like the parser: its key indexes keep their memory between orders.
+  thread_local FieldReader r;
+  r.reset(ctx.zone);
+  const FieldPath top;
   o.channel.type = "shopify";
   o.channel.id = std::string(ctx.channel_id);
-  o.channel.order_id = r.id(root, "id"sv, "id");
+  o.channel.order_id = r.id(root, top, "id"sv);
   if (o.channel.order_id.empty() && r.errors.empty()) {
     r.add("id", "required");
   }
   o.order_key = canonical::makeOrderKey(o.channel.id, o.channel.order_id);
-  o.channel.order_number = r.text(root, "name"sv, "name");
+  o.channel.order_number = r.text(root, top, "name"sv);
   o.channel.store = std::string(ctx.shop_domain);
 
-  const std::string financial = r.text(root, "financial_status"sv, "financial_status");
-  const std::string fulfillment = r.text(root, "fulfillment_status"sv, "fulfillment_status");
-  parsed.cancelled = r.time(root, "cancelled_at"sv, "cancelled_at").has_value();
-  o.channel.status = (financial.empty() ? std::string("unknown") : financial) + "/" +
-                     (fulfillment.empty() ? std::string("unfulfilled") : fulfillment);
-  if (auto status = mapOrderStatus(parsed.cancelled, financial, fulfillment)) {
+  const std::string_view financial = r.view(root, top, "financial_status"sv);
+  const std::string_view fulfillment = r.view(root, top, "fulfillment_status"sv);
+  const bool cancelled = r.time(root, top, "cancelled_at"sv).has_value();
+  o.channel.status.append(financial.empty() ? "unknown"sv : financial)
+      .append("/")
+      .append(fulfillment.empty() ? "unfulfilled"sv : fulfillment);
+  if (auto status = mapOrderStatus(cancelled, financial, fulfillment)) {
     o.status = *status;
   } else {
-    r.add("fulfillment_status", "unknown value \"" + fulfillment + "\"");
+    r.add("fulfillment_status", "unknown value \"" + std::string(fulfillment) + "\"");
   }
   o.payment_status = mapPaymentStatus(financial);
 
-  o.placed_at = r.time(root, "created_at"sv, "created_at");
-  o.updated_at = r.time(root, "updated_at"sv, "updated_at");
+  o.placed_at = r.time(root, top, "created_at"sv);
+  o.updated_at = r.time(root, top, "updated_at"sv);
   if (o.updated_at) {
     o.version = canonical::formatRfc3339(*o.updated_at);
   } else if (!r.get(root, "updated_at"sv)) {
     r.add("updated_at", "required (it orders the updates of an order)");
   }
 
-  o.currency = r.text(root, "currency"sv, "currency");
+  o.currency = r.text(root, top, "currency"sv);
   if (o.currency.empty()) {
     r.add("currency", "required");
-  } else if (!canonical::currencyExponent(o.currency)) {
+  } else if (const auto exponent = canonical::currencyExponent(o.currency); !exponent) {
     r.add("currency", "unknown ISO 4217 code \"" + o.currency + "\"");
   } else {
     r.currency = o.currency;
+    r.currency_exponent = *exponent;
   }
-  o.taxes_included = r.boolean(root, "taxes_included"sv, "taxes_included");
-  o.totals.subtotal = currentAmount(r, root, "subtotal_price"sv);
-  o.totals.discount = currentAmount(r, root, "total_discounts"sv);
-  o.totals.tax = currentAmount(r, root, "total_tax"sv);
-  o.totals.total = currentAmount(r, root, "total_price"sv);
-  readShipping(r, root, o);
-  readLines(r, root, o);
+  o.taxes_included = r.boolean(root, top, "taxes_included"sv);
+  o.totals.subtotal = currentAmount(r, root, top, "subtotal_price"sv);
+  o.totals.discount = currentAmount(r, root, top, "total_discounts"sv);
+  o.totals.tax = currentAmount(r, root, top, "total_tax"sv);
+  o.totals.total = currentAmount(r, root, top, "total_price"sv);
+  readShipping(r, root, top, o);
+  readLines(r, root, top, o);
 
-  o.customer = readCustomer(r, root);
-  o.ship_to = readAddress(r, root, "shipping_address"sv);
-  o.bill_to = readAddress(r, root, "billing_address"sv);
-  o.test = r.boolean(root, "test"sv, "test").value_or(false);
+  o.customer = readCustomer(r, root, top);
+  o.ship_to = readAddress(r, root, top, "shipping_address"sv);
+  o.bill_to = readAddress(r, root, top, "billing_address"sv);
+  o.test = r.boolean(root, top, "test"sv).value_or(false);
   o.source.received_at = ctx.received_at;
   o.source.delivery_id = std::string(ctx.delivery_id);
   o.source.topic = std::string(ctx.topic);
@@ -357,7 +382,7 @@ tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const O
   if (!r.errors.empty()) {
     return tl::unexpected(std::move(r.errors));
   }
-  return parsed;
+  return cancelled;
 }
 
 }  // namespace ordergate::adapters::shopify

@@ -32,6 +32,13 @@ struct ParsedOrder {
 [[nodiscard]] tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body,
                                                                 const OrderContext& ctx);
 
+/// parseOrder() into `order`, which must be default-constructed: normalize() fills the order
+/// inside its event, without moving it there. The value is ParsedOrder::cancelled; after errors
+/// `order` holds what was read and must not be used.
+[[nodiscard]] tl::expected<bool, FieldErrors> parseOrderInto(std::string_view body,
+                                                             const OrderContext& ctx,
+                                                             canonical::Order& order);
+
 /// Canonical status from Shopify's order state: cancelled_at set → cancelled; else by
 /// fulfillment_status ("" / "unfulfilled" → open, or pending_payment while financial_status is
 /// "pending"; "partial" → partially_shipped; "fulfilled" → shipped; "restocked" → cancelled).
