@@ -1,6 +1,6 @@
 #include "adapters/shopify/shopify_fields.hpp"
 
-#include <cassert>
+#include <cstdlib>
 #include <charconv>
 #include <cstring>
 
@@ -105,7 +105,9 @@ void FieldPath::appendTo(std::string& out) const {
 
 JoinedKey::JoinedKey(std::string_view key, std::string_view suffix)
     : size_(key.size() + suffix.size()) {
-  assert(size_ <= sizeof(text_) && "keys are short literals of the parser");
+  if (size_ > sizeof(text_)) {
+    std::abort();  // the keys are short literals of the parser: a programming error
+  }
   std::memcpy(text_, key.data(), key.size());
   std::memcpy(text_ + key.size(), suffix.data(), suffix.size());
 }
