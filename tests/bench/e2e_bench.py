@@ -3,7 +3,7 @@
 
 Starts, for every run, fresh processes on loopback ports of their own:
   - redis-server (AOF off, RDB snapshots off: the throughput configuration — noted in the output),
-    which the gateway reaches over its unix socket (--redis-transport tcp: over 127.0.0.1),
+    which the gateway reaches over 127.0.0.1 (--redis-transport unix: over its unix socket),
   - the OMS sink: nginx (1 worker) answering `return 200` to every POST,
   - ordergate serve with a Shopify channel, forwarder on, OMS = the sink,
 and, as the floor, nginx (2 workers) answering `return 200` to the same POSTs. Drives them with
@@ -183,7 +183,7 @@ http {{
 class Stack:
     """redis-server + nginx OMS sink + ordergate, fresh for one run."""
 
-    def __init__(self, binary, extra="", redis_transport="unix"):
+    def __init__(self, binary, extra="", redis_transport="tcp"):
         self.redis = harness.RedisServer(aof=False)
         STARTED.append(self.redis)
         self.sink = Nginx(workers=1, body='{"ok":true}')
@@ -508,9 +508,9 @@ def main():
     ap.add_argument("--drain-timeout", type=int, default=120)
     ap.add_argument("--duplicate-set", type=int, default=2000)
     ap.add_argument("--scenarios", default="floor,distinct,duplicate,half,keepup")
-    ap.add_argument("--redis-transport", choices=("unix", "tcp"), default="unix",
-                    help="how the gateway reaches the redis-server beside it (default: its unix "
-                         "socket, as for any co-located Redis; tcp: 127.0.0.1)")
+    ap.add_argument("--redis-transport", choices=("tcp", "unix"), default="tcp",
+                    help="how the gateway reaches the redis-server beside it: 127.0.0.1 "
+                         "(default) or its unix socket (redis.url unix://…)")
     ap.add_argument("--gateway-config", default="",
                     help="YAML appended to the gateway's config (A/B of settings), e.g. "
                          "$'forwarder:\\n  threads: 1'")
