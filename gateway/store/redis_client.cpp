@@ -1,4 +1,5 @@
 #include "gateway/store/redis_client.hpp"
+#include "gateway/store/redis_connection.hpp"
 #include "gateway/store/redis_reply_reader.hpp"
 
 #include <hiredis/async.h>
@@ -14,51 +15,21 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-// Exported by every hiredis release, declared in async.h only from 1.0 on (Debian 12 ships
-// 0.14): runs the callbacks of the replies the reader holds.
-extern "C" void redisProcessCallbacks(redisAsyncContext* ac);
-
 namespace ordergate::gateway::store {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kMinBackoff{50};
 constexpr std::chrono::milliseconds kMaxBackoff{2000};
-// Several outbox entries of a few KiB each per read.
-constexpr std::size_t kReadBufferSize = 64 * 1024;
 
 Error unavailable(std::string why) { return Error{ErrorCode::kUnavailable, "redis: " + why, {}}; }
 
-struct Pending {
-  std::uint64_t seq = 0;
-  Clock::time_point deadline;
-  RedisClient::Callback callback;  ///< empty for the connection handshake (AUTH, SELECT)
-};
-
-/// One hiredis context plus the Asio descriptor that watches its fd. Lives until hiredis has
-/// cleaned the context up and every async_wait on the descriptor has completed.
-struct Connection : std::enable_shared_from_this<Connection> {
-  explicit Connection(boost::asio::io_context& io) : descriptor(io) {}
-
-  RedisClient::Impl* owner = nullptr;
-  redisAsyncContext* ac = nullptr;  ///< null once hiredis cleaned up
-  boost::asio::posix::stream_descriptor descriptor;
-  bool want_read = false;
-  bool want_write = false;
-  bool read_armed = false;
-  std::vector<char> read_buffer;  ///< replies are read into this, then fed to hiredis
-  bool write_armed = false;
-  bool flush_posted = false;
-  bool ready = false;
-  int handshake_left = 0;
-  Clock::time_point connect_deadline;
-  std::string failure;  ///< our own reason for closing, preferred over hiredis' errstr
-  std::deque<Pending> pending;
-};
+using Connection = RedisConnection;
+using Pending = RedisPending;
 
 }  // namespace
 
-class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
+class RedisClient::Impl : public std::enable_shared_from_this<Impl>, public RedisConnectionOwner {
  public:
   Impl(boost::asio::io_context& io, RedisEndpoint endpoint)
       : io_(io),
@@ -111,130 +82,6 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   [[nodiscard]] const std::string& lastError() const { return last_error_; }
 
  private:
-  // --- hiredis event hooks (ev.data is the Connection) ---------------------------------------
-  static void addRead(void* data) {
-    auto* conn = static_cast<Connection*>(data);
-    conn->want_read = true;
-    armRead(*conn);
-  }
-  static void delRead(void* data) { static_cast<Connection*>(data)->want_read = false; }
-  static void addWrite(void* data) {
-    auto* conn = static_cast<Connection*>(data);
-    conn->want_write = true;
-    if (conn->ready) {
-      postFlush(*conn);
-    } else {
-      armWrite(*conn);  // connecting: writability is how the connect completes
-    }
-  }
-  static void delWrite(void* data) { static_cast<Connection*>(data)->want_write = false; }
-
-  // Called by hiredis right before it frees the context and closes the fd: the fd belongs to
-  // hiredis, so the descriptor only forgets it (release), never closes it.
-  static void cleanup(void* data) {
-    auto* conn = static_cast<Connection*>(data);
-    conn->ac = nullptr;
-    conn->want_read = false;
-    conn->want_write = false;
-    boost::system::error_code ignored;
-    conn->descriptor.cancel(ignored);
-    conn->descriptor.release();
-    if (conn->owner != nullptr) {
-      conn->owner->onGone(*conn);
-    }
-    conn->owner = nullptr;
-  }
-
-  // Replies are read by Asio into the connection's buffer and fed to hiredis' reader, rather
-  // than waiting for readability and letting hiredis read: Asio re-arms a readiness wait with
-  // an epoll_ctl(MOD) every time, while a read that found the socket drained waits for the
-  // next edge without one. A failed or empty read goes to hiredis' own handler, which reads
-  // again, sees the error or EOF itself and disconnects the way it always does.
-  static void armRead(Connection& conn) {
-    if (conn.read_armed || conn.ac == nullptr) {
-      return;
-    }
-    conn.read_armed = true;
-    if (conn.read_buffer.empty()) {
-      conn.read_buffer.resize(kReadBufferSize);
-    }
-    conn.descriptor.async_read_some(
-        boost::asio::buffer(conn.read_buffer),
-        [self = conn.shared_from_this()](boost::system::error_code ec, std::size_t n) {
-          self->read_armed = false;
-          redisAsyncContext* ac = self->ac;
-          if (ac == nullptr || ec == boost::asio::error::operation_aborted) {
-            return;
-          }
-          if (ec || n == 0) {
-            redisAsyncHandleRead(ac);
-          } else if (redisReaderFeed(ac->c.reader, self->read_buffer.data(), n) != REDIS_OK ||
-                     (ac->c.flags & REDIS_CONNECTED) == 0) {
-            // The reader is in error (hiredis reports it and disconnects), or the connect is
-            // not yet seen through (hiredis completes it): its own handler deals with both and
-            // then runs the callbacks of what was fed.
-            redisAsyncHandleRead(ac);
-          } else {
-            redisProcessCallbacks(ac);
-          }
-          if (self->ac != nullptr && self->want_read) {
-            armRead(*self);
-          }
-        });
-  }
-
-  // A connected socket almost always has room, so commands are written from a handler posted
-  // behind the current one rather than after an epoll write wait: every command issued while
-  // this handler runs goes out in one write(), and no wait is armed. Arming one costs an
-  // epoll_ctl(MOD) per wait (Asio re-arms EPOLLOUT for a non-speculative wait), which was
-  // 0.7 system calls per webhook. Only a full socket waits for writability.
-  static void postFlush(Connection& conn) {
-    if (conn.flush_posted || conn.write_armed || conn.ac == nullptr) {
-      return;
-    }
-    conn.flush_posted = true;
-    boost::asio::post(conn.descriptor.get_executor(), [self = conn.shared_from_this()] {
-      self->flush_posted = false;
-      if (self->ac == nullptr || !self->want_write || self->write_armed) {
-        return;
-      }
-      redisAsyncHandleWrite(self->ac);
-      if (self->ac != nullptr && self->want_write) {
-        armWrite(*self);
-      }
-    });
-  }
-
-  static void armWrite(Connection& conn) {
-    if (conn.write_armed || conn.ac == nullptr) {
-      return;
-    }
-    conn.write_armed = true;
-    conn.descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_write,
-                               [self = conn.shared_from_this()](boost::system::error_code ec) {
-                                 self->write_armed = false;
-                                 if (ec || self->ac == nullptr || !self->want_write) {
-                                   return;
-                                 }
-                                 redisAsyncHandleWrite(self->ac);
-                                 if (self->ac != nullptr && self->want_write) {
-                                   armWrite(*self);
-                                 }
-                               });
-  }
-
-  static void onConnect(const redisAsyncContext* ac, int status) {
-    auto* conn = static_cast<Connection*>(ac->ev.data);
-    if (status != REDIS_OK || conn == nullptr || conn->owner == nullptr) {
-      return;  // hiredis frees the context next; cleanup() reports it
-    }
-    if (conn->handshake_left == 0) {
-      conn->owner->markReady(*conn);
-    }
-  }
-
-  static void onDisconnect(const redisAsyncContext*, int) {}
-
   static void onReply(redisAsyncContext* ac, void* raw, void* privdata) {
     auto* conn = static_cast<Connection*>(ac->ev.data);
     if (conn == nullptr || conn->owner == nullptr) {
@@ -252,7 +99,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     Pending entry = std::move(*it);
     conn->pending.erase(it);
     auto* root = static_cast<ReplyRoot*>(raw);
-    Impl& self = *conn->owner;
+    Impl& self = static_cast<Impl&>(*conn->owner);
     if (!entry.callback) {
       self.onHandshakeReply(*conn, ac, root != nullptr ? &root->head : nullptr);
       return;
@@ -347,18 +194,9 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       return;
     }
     conn->owner = this;
-    conn->ac = ac;
     conn->connect_deadline = Clock::now() + endpoint_.connect_timeout;
-    ac->ev.data = conn.get();
-    ac->ev.addRead = &Impl::addRead;
-    ac->ev.delRead = &Impl::delRead;
-    ac->ev.addWrite = &Impl::addWrite;
-    ac->ev.delWrite = &Impl::delWrite;
-    ac->ev.cleanup = &Impl::cleanup;
     conn_ = conn;
-    redisAsyncSetDisconnectCallback(ac, &Impl::onDisconnect);
-    // Must come after the hooks: it arms the first write event, which detects the connect.
-    redisAsyncSetConnectCallback(ac, &Impl::onConnect);
+    hookUp(*conn, ac);
 
     // Queued before any user command, so on the wire AUTH and SELECT always come first.
     if (!endpoint_.password.empty()) {
@@ -399,6 +237,9 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       markReady(conn);
     }
   }
+
+  void connectionReady(Connection& conn) override { markReady(conn); }
+  void connectionGone(Connection& conn) override { onGone(conn); }
 
   void markReady(Connection& conn) {
     if (conn.ready) {
@@ -453,7 +294,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       }
     }
     if (conn->ac != nullptr) {
-      redisAsyncFree(conn->ac);  // → cleanup() → onGone()
+      redisAsyncFree(conn->ac);  // → cleanup hook → connectionGone() → onGone()
     }
   }
 
