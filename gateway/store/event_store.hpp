@@ -69,11 +69,12 @@ struct DeliveryMark {
 };
 
 /// Step 4 in one atomic script: duplicate event id → kDuplicate; version_key not greater than
-/// the subject's last accepted one (byte-wise) → kStale; else mark the id seen for
-/// `dedup_ttl`, store the version key (kept forever when `version_ttl` is 0) and append to the
-/// subject's outbox shard. For order.* events, the first accepted event of a subject gets type
+/// the subject's last accepted one (byte-wise) → kStale; else store the version key (kept
+/// forever when `version_ttl` is 0) and append to the subject's outbox shard. The event id is
+/// marked seen for `dedup_ttl` by the check itself (SET NX), so also when it turns out stale. For order.* events, the first accepted event of a subject gets type
 /// order.created whatever the channel said (a first-seen cancellation included; its data
-/// carries status "cancelled"); original_type keeps the channel's. All or nothing.
+/// carries status "cancelled"); original_type keeps the channel's. All or nothing: a write
+/// that fails after the marks (foreign key type) takes them back before the error returns.
 /// With a `delivery` mark: a delivery already marked answers delivery_seen (nothing else
 /// happens); otherwise the mark is set for `dedup_ttl` whatever the decision. The mark lives
 /// in the event's shard (Keys::delivery), so it is the same key deliverySeen() and
