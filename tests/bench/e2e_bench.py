@@ -183,13 +183,14 @@ http {{
 class Stack:
     """redis-server + nginx OMS sink + ordergate, fresh for one run."""
 
-    def __init__(self, binary, extra="", redis_transport="tcp"):
+    def __init__(self, binary, extra="", redis_transport="tcp", io_threads=2):
         self.redis = harness.RedisServer(aof=False)
         STARTED.append(self.redis)
         self.sink = Nginx(workers=1, body='{"ok":true}')
         harness.BINARY = binary
         redis_url = self.redis.socket_url if redis_transport == "unix" else self.redis.url
-        config = harness.base_config(redis_url, oms=self.sink, extra=extra) + f"""
+        config = harness.base_config(redis_url, oms=self.sink, extra=extra,
+                                     io_threads=io_threads) + f"""
 channels:
   shopify:
     adapter: shopify
@@ -341,7 +342,7 @@ def wait_drained(stack, accepted, timeout):
 def gateway_run(args, requests_file, mode="distinct", rate=0, duration=None, limit=0,
                 sample=False, profile=None):
     duration = duration or args.duration
-    stack = Stack(args.binary, args.gateway_config, args.redis_transport)
+    stack = Stack(args.binary, args.gateway_config, args.redis_transport, args.io_threads)
     try:
         url = stack.url("/v1/channels/shopify/webhooks")
         if mode == "duplicate":
@@ -511,6 +512,7 @@ def main():
     ap.add_argument("--redis-transport", choices=("tcp", "unix"), default="tcp",
                     help="how the gateway reaches the redis-server beside it: 127.0.0.1 "
                          "(default) or its unix socket (redis.url unix://…)")
+    ap.add_argument("--io-threads", type=int, default=2, help="the gateway's server.io_threads")
     ap.add_argument("--gateway-config", default="",
                     help="YAML appended to the gateway's config (A/B of settings), e.g. "
                          "$'forwarder:\\n  threads: 1'")
@@ -527,7 +529,7 @@ def main():
         "connections": args.connections, "paced_connections": args.paced_connections,
         "redis": "redis-server, appendonly no, save '' (no persistence: throughput configuration)",
         "oms_sink": "nginx 1 worker, return 200", "floor": "nginx 2 workers, return 200",
-        "gateway": "io_threads 2, forwarder on, log level info, outbox_shards 8",
+        "gateway": f"io_threads {args.io_threads}, forwarder on, log level info, outbox_shards 8",
         "gateway_config_extra": args.gateway_config,
         "redis_transport": args.redis_transport}}
     max_requests = ensure_requests(args, 600_000)

@@ -238,13 +238,13 @@ class Gateway:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def base_config(redis_url, oms=None, port=0, extra=""):
+def base_config(redis_url, oms=None, port=0, extra="", io_threads=2):
     orders = oms.url("/orders") if oms else "http://127.0.0.1:9/orders"
     tracking = oms.url("/tracking") if oms else "http://127.0.0.1:9/tracking"
     return f"""
 server:
   listen: 127.0.0.1:{port}
-  io_threads: 2
+  io_threads: {io_threads}
 redis:
   url: {redis_url}
 oms:
