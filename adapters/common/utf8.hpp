@@ -4,7 +4,8 @@
 
 namespace ordergate::adapters {
 
-/// Appends a code point below U+10000 (what single-byte code pages decode to) as UTF-8.
+/// Appends a code point below U+10000 (what single-byte code pages and JSON \\uXXXX escapes
+/// decode to) as UTF-8.
 inline void appendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));

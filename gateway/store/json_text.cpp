@@ -1,5 +1,7 @@
 #include "gateway/store/json_text.hpp"
 
+#include "adapters/common/utf8.hpp"
+
 namespace ordergate::gateway::store {
 
 void appendJsonQuoted(std::string& out, std::string_view text) {
@@ -143,16 +145,7 @@ class Reader {
           }
           // We only ever write \u00XX (control bytes); anything wider is encoded as UTF-8
           // without surrogate-pair handling.
-          if (code < 0x80) {
-            out.push_back(static_cast<char>(code));
-          } else if (code < 0x800) {
-            out.push_back(static_cast<char>(0xc0 | (code >> 6)));
-            out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-          } else {
-            out.push_back(static_cast<char>(0xe0 | (code >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
-            out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-          }
+          adapters::appendUtf8(out, static_cast<char32_t>(code));
           break;
         }
         default:
