@@ -183,13 +183,18 @@ struct KeepAliveClient::Impl : std::enable_shared_from_this<Impl> {
     ex->pool = &poolFor(ex->url);
     ex->deadline = ex->started + ex->request.timeout;
     active.insert(ex);
-    ex->timer.expires_at(ex->deadline);
+    expireAt(ex, ex->deadline);
+    acquire(ex);
+  }
+
+  /// (Re)arms the exchange's one timer: onTimeout() at `at`. Re-arming cancels the old wait.
+  void expireAt(const ExchangePtr& ex, Clock::time_point at) {
+    ex->timer.expires_at(at);
     ex->timer.async_wait([self = shared_from_this(), ex](const boost::system::error_code& ec) {
       if (!ec) {
         self->onTimeout(ex);
       }
     });
-    acquire(ex);
   }
 
   void acquire(const ExchangePtr& ex) {
@@ -215,12 +220,7 @@ struct KeepAliveClient::Impl : std::enable_shared_from_this<Impl> {
     // The connect limit is shorter than the request's; the request deadline comes back after.
     const auto connect_deadline = Clock::now() + config.connect_timeout;
     if (connect_deadline < ex->deadline) {
-      ex->timer.expires_at(connect_deadline);
-      ex->timer.async_wait([self = shared_from_this(), ex](const boost::system::error_code& ec) {
-        if (!ec) {
-          self->onTimeout(ex);
-        }
-      });
+      expireAt(ex, connect_deadline);
     }
     Pool& p = *ex->pool;
     if (p.endpoints) {
@@ -259,12 +259,7 @@ struct KeepAliveClient::Impl : std::enable_shared_from_this<Impl> {
           boost::system::error_code ignored;
           ex->conn->socket.set_option(tcp::no_delay(true), ignored);
           if (ex->timer.expiry() < ex->deadline) {
-            ex->timer.expires_at(ex->deadline);
-            ex->timer.async_wait([self, ex](const boost::system::error_code& wait_ec) {
-              if (!wait_ec) {
-                self->onTimeout(ex);
-              }
-            });
+            self->expireAt(ex, ex->deadline);
           }
           self->write(ex);
         });
