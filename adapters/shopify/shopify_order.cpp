@@ -296,16 +296,6 @@ canonical::PaymentStatus mapPaymentStatus(std::string_view financial) {
   return PaymentStatus::kUnknown;
 }
 
-tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body, const OrderContext& ctx) {
-  ParsedOrder parsed;
-  auto cancelled = parseOrderInto(body, ctx, parsed.order);
-  if (!cancelled) {
-    return tl::unexpected(std::move(cancelled.error()));
-  }
-  parsed.cancelled = *cancelled;
-  return parsed;
-}
-
 tl::expected<bool, FieldErrors> parseOrderInto(std::string_view body, const OrderContext& ctx,
                                                canonical::Order& o) {
   thread_local simdjson::dom::parser parser;

@@ -19,22 +19,13 @@ struct OrderContext {
   canonical::TimeZone zone = nullptr;  ///< for timestamps without an offset; null means UTC
 };
 
-/// An order parsed from a Shopify REST Order payload, plus what the event needs.
-struct ParsedOrder {
-  canonical::Order order;
-  bool cancelled = false;  ///< cancelled_at is set
-};
-
-/// Parses the REST Order resource (the body of orders/* webhooks) into the canonical order,
-/// in its current state (current_* totals, current_quantity). Every problem is collected with
-/// its field path in the payload ("line_items[2].price: not a decimal amount \"abc\"").
-/// Does not run canonical::validate(). Thread-safe (a thread_local simdjson parser).
-[[nodiscard]] tl::expected<ParsedOrder, FieldErrors> parseOrder(std::string_view body,
-                                                                const OrderContext& ctx);
-
-/// parseOrder() into `order`, which must be default-constructed: normalize() fills the order
-/// inside its event, without moving it there. The value is ParsedOrder::cancelled; after errors
-/// `order` holds what was read and must not be used.
+/// Parses the REST Order resource (the body of orders/* webhooks) into `order`, which must be
+/// default-constructed, in its current state (current_* totals, current_quantity):
+/// normalize() fills the order inside its event, without moving it there. The value is true
+/// when cancelled_at is set. Every problem is collected with its field path in the payload
+/// ("line_items[2].price: not a decimal amount \"abc\""); after errors `order` holds what was
+/// read and must not be used. Does not run canonical::validate(). Thread-safe (a thread_local
+/// simdjson parser).
 [[nodiscard]] tl::expected<bool, FieldErrors> parseOrderInto(std::string_view body,
                                                              const OrderContext& ctx,
                                                              canonical::Order& order);

@@ -1,5 +1,5 @@
-// Pins the exact error list (field paths, messages, order) of parseOrder() on malformed orders,
-// so that changes to how fields are read cannot change what a sender is told.
+// Pins the exact error list (field paths, messages, order) of parseOrderInto() on malformed
+// orders, so that changes to how fields are read cannot change what a sender is told.
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -14,7 +14,8 @@ namespace {
 // One "field: message" line per error: a mismatch shows as a line diff.
 std::string errorsOf(std::string_view body) {
   const OrderContext ctx{"shop1", "s.myshopify.com", "orders/updated", "ev-1", {}, nullptr};
-  auto parsed = parseOrder(body, ctx);
+  canonical::Order order;
+  auto parsed = parseOrderInto(body, ctx, order);
   std::string out;
   if (parsed) {
     return out;
@@ -165,13 +166,14 @@ TEST(ShopifyErrors, RepeatedKeysKeepTheFirstValue) {
     "line_items": [{"id": 1, "quantity": 1, "price": "2.00", "sku": "A", "sku": 9}]
   })";
   const OrderContext ctx{"shop1", "s.myshopify.com", "orders/updated", "ev-1", {}, nullptr};
-  auto parsed = parseOrder(kBody, ctx);
+  canonical::Order order;
+  auto parsed = parseOrderInto(kBody, ctx, order);
   ASSERT_TRUE(parsed) << parsed.error()[0].field << ": " << parsed.error()[0].message;
-  EXPECT_EQ(parsed->order.channel.order_number, "#1");
-  ASSERT_TRUE(parsed->order.customer);
-  EXPECT_EQ(parsed->order.customer->name, "Ann Lee");
-  ASSERT_EQ(parsed->order.lines.size(), 1u);
-  EXPECT_EQ(parsed->order.lines[0].sku, "A");
+  EXPECT_EQ(order.channel.order_number, "#1");
+  ASSERT_TRUE(order.customer);
+  EXPECT_EQ(order.customer->name, "Ann Lee");
+  ASSERT_EQ(order.lines.size(), 1u);
+  EXPECT_EQ(order.lines[0].sku, "A");
 }
 }  // namespace
 }  // namespace ordergate::adapters::shopify
