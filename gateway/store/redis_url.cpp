@@ -65,10 +65,10 @@ bool startsWith(std::string_view text, std::string_view prefix) {
 }
 
 // "[user]:password@" in front of `text` (removed from it) into the endpoint.
-Result<bool> takeCredentials(std::string_view& text, RedisEndpoint& endpoint) {
+Result<void> takeCredentials(std::string_view& text, RedisEndpoint& endpoint) {
   const std::size_t at = text.rfind('@');
   if (at == std::string_view::npos) {
-    return true;
+    return {};
   }
   const std::string_view userinfo = text.substr(0, at);
   text = text.substr(at + 1);
@@ -89,7 +89,17 @@ Result<bool> takeCredentials(std::string_view& text, RedisEndpoint& endpoint) {
   }
   endpoint.username = std::move(*user);
   endpoint.password = std::move(*pass);
-  return true;
+  return {};
+}
+
+// The database number of either URL form into the endpoint.
+Result<void> takeDb(std::string_view text, RedisEndpoint& endpoint) {
+  int db = 0;
+  if (!parseInt(text, db) || db < 0) {
+    return urlError("database must be a non-negative number, got '" + std::string(text) + "'");
+  }
+  endpoint.db = db;
+  return {};
 }
 
 // unix://[[user]:password@]/absolute/path.sock[?db=N]: the form redis-py and Lettuce read.
@@ -127,12 +137,9 @@ Result<RedisEndpoint> parseUnixUrl(std::string_view rest) {
     if (!startsWith(query, "db=") || query.find('&') != std::string_view::npos) {
       return urlError("the only query parameter is db=N, got '" + std::string(query) + "'");
     }
-    int db = 0;
-    if (!parseInt(query.substr(3), db) || db < 0) {
-      return urlError("database must be a non-negative number, got '" +
-                      std::string(query.substr(3)) + "'");
+    if (auto ok = takeDb(query.substr(3), endpoint); !ok) {
+      return tl::unexpected(ok.error());
     }
-    endpoint.db = db;
   }
   return endpoint;
 }
@@ -202,11 +209,9 @@ Result<RedisEndpoint> parseRedisUrl(std::string_view url) {
     endpoint.port = port;
   }
   if (!path.empty()) {
-    int db = 0;
-    if (!parseInt(path, db) || db < 0) {
-      return urlError("database must be a non-negative number, got '" + std::string(path) + "'");
+    if (auto ok = takeDb(path, endpoint); !ok) {
+      return tl::unexpected(ok.error());
     }
-    endpoint.db = db;
   }
   return endpoint;
 }
