@@ -22,8 +22,8 @@ local function lessOrEqual(a, b)
 end
 
 -- Every check that is also a mark is one SET … NX: the delivery id and the event id are each
--- one call, not an EXISTS and a SET (each redis.call costs ≈ 1.5 µs of Redis CPU on top of
--- the command). Only the first write of a script can be refused for lack of memory (Redis
+-- one call, not an EXISTS and a SET (every redis.call has its own cost on top of the command:
+-- 138k → 133k Redis instructions per decide, docs/PERFORMANCE.md). Only the first write of a script can be refused for lack of memory (Redis
 -- lets a script that has written once finish its writes), and a refused write leaves
 -- nothing behind; any later failure takes the marks back before it returns the error, so a
 -- retry of the same event is decided afresh and nothing acknowledged is lost.
