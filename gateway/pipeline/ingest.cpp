@@ -223,14 +223,15 @@ asio::awaitable<Result<Ingest::Decided>> Ingest::decideAll(
   }
   Decided out;
   out.outcomes.reserve(outbox.size());
-  // The common case, one event with a delivery id, checks and marks the delivery inside the
-  // decide script: one round trip. Several events span shards, so their delivery mark is a
-  // key of its own, checked before and set after (not awaited: the business dedup already
-  // protects against a redelivery that comes before the mark lands).
-  const bool folded = !delivery_id.empty() && outbox.size() == 1;
+  // A delivery of one event needs no mark of its own: its redelivery carries the same event,
+  // whose id the decide script finds (one Redis call fewer per push, docs/PIPELINE.md). A
+  // delivery of several events spans shards, so its mark is a key of its own, checked before
+  // and set after (not awaited: the business dedup already protects against a redelivery that
+  // comes before the mark lands).
+  const bool marked = !delivery_id.empty() && outbox.size() != 1;
   const int delivery_shard =
       outbox.empty() ? keys_.shardOf(delivery_id) : keys_.shardOf(outbox.front().subject);
-  if (!delivery_id.empty() && !folded) {
+  if (marked) {
     auto seen = co_await store::deliverySeen(redis, keys_, delivery_shard, std::string(channel_id),
                                              std::string(delivery_id));
     if (!seen) {
@@ -242,18 +243,9 @@ asio::awaitable<Result<Ingest::Decided>> Ingest::decideAll(
     }
   }
   for (store::OutboxEvent& event : outbox) {
-    std::optional<store::DeliveryMark> mark;
-    if (folded) {
-      mark = store::DeliveryMark{channel_id, delivery_id};
-    }
-    auto decided = co_await store::decide(redis, keys_, event, cfg_.pipeline.dedup_ttl,
-                                          std::chrono::seconds(0), mark);
+    auto decided = co_await store::decide(redis, keys_, event, cfg_.pipeline.dedup_ttl);
     if (!decided) {
       co_return tl::unexpected(decided.error());
-    }
-    if (decided->delivery_seen) {
-      out.delivery_seen = true;
-      co_return out;
     }
     EventOutcome o;
     o.id = std::move(event.id);
@@ -263,7 +255,7 @@ asio::awaitable<Result<Ingest::Decided>> Ingest::decideAll(
     events_.with({channel_id, o.status}).inc();
     out.outcomes.push_back(std::move(o));
   }
-  if (!delivery_id.empty() && !folded) {
+  if (marked) {
     asio::co_spawn(redis.ioContext(),
                    markDeliveryDetached(redis, keys_, delivery_shard, std::string(channel_id),
                                         std::string(delivery_id), cfg_.pipeline.dedup_ttl),

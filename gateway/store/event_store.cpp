@@ -199,8 +199,7 @@ std::int64_t streamIdMs(std::string_view stream_id) {
 
 awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
                                        const OutboxEvent& event, std::chrono::seconds dedup_ttl,
-                                       std::chrono::seconds version_ttl,
-                                       std::optional<DeliveryMark> delivery) {
+                                       std::chrono::seconds version_ttl) {
   if (event.id.empty() || event.subject.empty() || event.type.empty() ||
       event.version_key.empty() || dedup_ttl.count() <= 0 || version_ttl.count() < 0) {
     co_return fail(ErrorCode::kInvalidInput,
@@ -209,9 +208,6 @@ awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
   const int shard = keys.shardOf(event.subject);
   auto script_keys =
       strings(keys.seen(shard, event.id), keys.version(event.subject), keys.outbox(shard));
-  if (delivery) {
-    script_keys.push_back(keys.delivery(shard, delivery->channel, delivery->id));
-  }
   auto args = strings(event.version_key, std::to_string(dedup_ttl.count()),
                       std::to_string(version_ttl.count()), event.type, packEvent(event));
   auto reply = asResult(co_await scripts::decide().exec(client, std::move(script_keys),
@@ -224,17 +220,14 @@ awaitable<Result<DecideResult>> decide(RedisClient& client, const Keys& keys,
     co_return unexpectedReply("decide", r);
   }
   const std::string& verdict = r.elements[0].str;
-  if (verdict == "delivery") {
-    co_return DecideResult{Decision::kDuplicate, true, {}, {}};
-  }
   if (verdict == "duplicate") {
-    co_return DecideResult{Decision::kDuplicate, false, {}, {}};
+    co_return DecideResult{Decision::kDuplicate, {}, {}};
   }
   if (verdict == "stale") {
-    co_return DecideResult{Decision::kStale, false, {}, {}};
+    co_return DecideResult{Decision::kStale, {}, {}};
   }
   if (verdict == "accepted" && r.elements.size() == 3) {
-    co_return DecideResult{Decision::kAccepted, false, r.elements[1].str, r.elements[2].str};
+    co_return DecideResult{Decision::kAccepted, r.elements[1].str, r.elements[2].str};
   }
   co_return unexpectedReply("decide", r);
 }

@@ -54,41 +54,28 @@ enum class Decision { kAccepted, kDuplicate, kStale };
 
 struct DecideResult {
   Decision decision = Decision::kAccepted;
-  /// The DeliveryMark given to decide() was already set: nothing was decided (decision is
-  /// kDuplicate); the whole delivery was seen before.
-  bool delivery_seen = false;
   std::string type;       ///< final type (kAccepted only)
   std::string stream_id;  ///< outbox entry id (kAccepted only)
-};
-
-/// A delivery-level dedup id (e.g. Shopify's X-Shopify-Event-Id) to check and mark in the same
-/// script as the event's decision: one Redis round trip per push instead of three.
-struct DeliveryMark {
-  std::string_view channel;
-  std::string_view id;
 };
 
 /// Step 4 in one atomic script: duplicate event id → kDuplicate; version_key not greater than
 /// the subject's last accepted one (byte-wise) → kStale; else store the version key (kept
 /// forever when `version_ttl` is 0) and append to the subject's outbox shard. The event id is
-/// marked seen for `dedup_ttl` by the check itself (SET NX), so also when it turns out stale. For order.* events, the first accepted event of a subject gets type
-/// order.created whatever the channel said (a first-seen cancellation included; its data
-/// carries status "cancelled"); original_type keeps the channel's. All or nothing: a write
-/// that fails after the marks (foreign key type) takes them back before the error returns.
-/// With a `delivery` mark: a delivery already marked answers delivery_seen (nothing else
-/// happens); otherwise the mark is set for `dedup_ttl` whatever the decision. The mark lives
-/// in the event's shard (Keys::delivery), so it is the same key deliverySeen() and
-/// markDelivery() use with that shard.
+/// marked seen for `dedup_ttl` by the check itself (SET NX), so also when it turns out stale.
+/// For order.* events, the first accepted event of a subject gets type order.created whatever
+/// the channel said (a first-seen cancellation included; its data carries status
+/// "cancelled"); original_type keeps the channel's. All or nothing: a write that fails after
+/// the mark (foreign key type) takes the mark and the version back before the error returns.
+/// With a `version_ttl`, a stale event refreshes the version key's TTL.
 /// Errors: kInvalidInput when id, subject, type or version_key is empty or dedup_ttl <= 0.
 [[nodiscard]] boost::asio::awaitable<Result<DecideResult>> decide(
     RedisClient& client, const Keys& keys, const OutboxEvent& event,
     std::chrono::seconds dedup_ttl,
-    std::chrono::seconds version_ttl = std::chrono::seconds(0),
-    std::optional<DeliveryMark> delivery = std::nullopt);
+    std::chrono::seconds version_ttl = std::chrono::seconds(0));
 
-/// Delivery-level dedup for a delivery of several events (one event: decide() with a
-/// DeliveryMark): true if marked in `shard` and not expired. `shard` is the shard of the
-/// delivery's first event, so a mark set by decide() is found here too.
+/// Delivery-level dedup for a delivery of several events (a one-event delivery needs none: a
+/// redelivery carries the same event, whose id decide() finds): true if marked in `shard` and
+/// not expired. `shard` is the shard of the delivery's first event.
 [[nodiscard]] boost::asio::awaitable<Result<bool>> deliverySeen(RedisClient& client,
                                                                 const Keys& keys, int shard,
                                                                 std::string channel,

@@ -21,9 +21,8 @@ namespace ordergate::gateway::store {
 ///   <prefix>:{q}:quarantine              zset: quarantine ids scored by received_at ms
 ///   <prefix>:{q}:q:<id>                  hash: one quarantined payload
 ///   <prefix>:{s<k>}:dlv:<channel>:<delivery_id>
-///                                        delivery-level dedup marker, with TTL; k = the shard
-///                                        of the delivery's (first) event, so decide() checks
-///                                        and sets it in the same script
+///                                        delivery-level dedup marker of a delivery of several
+///                                        events, with TTL; k = the shard of its first event
 ///
 /// k = shardOf(subject) = FNV-1a 64 of the subject mod shards: stable across processes and
 /// releases (changing the shard count re-homes subjects; drain the outbox first).

@@ -2,11 +2,10 @@
 
 namespace ordergate::gateway::store::scripts {
 
-// KEYS: seen:<event id>, ver:<subject>, outbox (one shard, one hash tag)[, dlv:<delivery id>]
+// KEYS: seen:<event id>, ver:<subject>, outbox (one shard, one hash tag)
 // ARGV: version_key, dedup ttl s, version ttl s (0 = keep forever), type, packed event
 //       (packEvent: every field but type / original_type)
-// Returns {"delivery"} | {"duplicate"} | {"stale", stored version key}
-//       | {"accepted", final type, stream id}
+// Returns {"duplicate"} | {"stale", stored version key} | {"accepted", final type, stream id}
 const Script& decide() {
   static const Script script(R"lua(
 -- Byte-wise "a <= b". Redis calls setlocale(LC_COLLATE, "") at start-up, so Lua's own '<'
@@ -21,37 +20,44 @@ local function lessOrEqual(a, b)
   return #a <= #b
 end
 
--- Every check that is also a mark is one SET … NX: the delivery id and the event id are each
--- one call, not an EXISTS and a SET (every redis.call has its own cost on top of the command:
--- 138k → 133k Redis instructions per decide, docs/PERFORMANCE.md). Only the first write of a script can be refused for lack of memory (Redis
--- lets a script that has written once finish its writes), and a refused write leaves
--- nothing behind; any later failure takes the marks back before it returns the error, so a
+-- Three calls on the way to "accepted", because each redis.call costs on top of its command:
+-- every check is also its write (5 → 3 calls: ≈ 26 → 22 µs Redis CPU per decide,
+-- docs/PERFORMANCE.md). Only the first write of a script can be refused for lack of memory
+-- (Redis lets a script that has written once finish its writes), and a refused write leaves
+-- nothing behind; a later failure takes the writes back before it returns the error, so a
 -- retry of the same event is decided afresh and nothing acknowledged is lost.
-local delivery = KEYS[4]
-local function undo()
-  redis.call('DEL', KEYS[1])
-  if delivery then redis.call('DEL', delivery) end
-end
--- 0. The same delivery (channel's own delivery id) was handled already: nothing to decide.
---    Otherwise it stays marked whatever the decision.
-if delivery then
-  if not redis.call('SET', delivery, '1', 'EX', ARGV[2], 'NX') then
-    return {'delivery'}
-  end
-end
--- 1. Same event id seen recently: the change was already queued (retry or second path).
---    Marked from here on, also when it turns out stale: a stale event's redelivery then
---    answers duplicate, which is equally a no-op.
+--
+-- 1. Same event id seen recently: the change was already queued (retry, redelivery or second
+--    path). Marked from here on, also when it turns out stale: a stale event's redelivery
+--    then answers duplicate, which is equally a no-op.
 if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[2], 'NX') then
   return {'duplicate'}
 end
--- 2. Not newer than what was accepted for this subject: never regress the OMS.
-local stored = redis.pcall('GET', KEYS[2])
+-- 2. The subject's version is swapped in and the one it replaces comes back (SET … GET); an
+--    event not newer than that one puts it back: a stale update never regresses the OMS.
+--    With a version TTL, a stale event refreshes the key's TTL.
+local keep = tonumber(ARGV[3]) > 0
+local stored
+if keep then
+  stored = redis.pcall('SET', KEYS[2], ARGV[1], 'EX', ARGV[3], 'GET')
+else
+  stored = redis.pcall('SET', KEYS[2], ARGV[1], 'GET')
+end
 if type(stored) == 'table' and stored.err then
-  undo()
+  redis.call('DEL', KEYS[1])
   return stored
 end
+local function restoreVersion()
+  if not stored then
+    redis.call('DEL', KEYS[2])
+  elseif keep then
+    redis.call('SET', KEYS[2], stored, 'KEEPTTL')
+  else
+    redis.call('SET', KEYS[2], stored)
+  end
+end
 if stored and lessOrEqual(ARGV[1], stored) then
+  restoreVersion()
   return {'stale', stored}
 end
 -- 3. The first event accepted for an order is always order.created (CANONICAL.md), even
@@ -65,13 +71,9 @@ end
 local id = redis.pcall('XADD', KEYS[3], '*', 'type', final, 'original_type', original,
                        'e', ARGV[5])
 if type(id) == 'table' and id.err then
-  undo()
+  restoreVersion()
+  redis.call('DEL', KEYS[1])
   return id
-end
-if tonumber(ARGV[3]) > 0 then
-  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
-else
-  redis.call('SET', KEYS[2], ARGV[1])
 end
 return {'accepted', final, id}
 )lua");

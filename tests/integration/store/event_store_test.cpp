@@ -276,43 +276,32 @@ TEST_F(EventStoreTest, DeliveryDedup) {
   EXPECT_FALSE(*seen);
 }
 
-// The one-event push: the delivery id is checked and marked inside decide (one round trip),
-// whatever the decision, and a marked delivery decides nothing at all.
-TEST_F(EventStoreTest, DecideChecksAndMarksTheDelivery) {
-  auto first = makeEvent("shop:9", "order.created", "e-1", "a1");
-  const DeliveryMark mark{"shop", "dv-1"};
-  auto r1 = await(decide(client_, keys_, first, 60s, 0s, mark));
-  ASSERT_TRUE(r1);
-  EXPECT_EQ(r1->decision, Decision::kAccepted);
-  EXPECT_FALSE(r1->delivery_seen);
-  const int shard = keys_.shardOf("shop:9");
-  auto seen = await(deliverySeen(client_, keys_, shard, "shop", "dv-1"));
-  ASSERT_TRUE(seen);
-  EXPECT_TRUE(*seen) << "the mark lives in the event's shard, where deliverySeen looks";
-  EXPECT_GT(integer("TTL", keys_.delivery(shard, "shop", "dv-1")), 0);
-
-  // Redelivery of the same delivery, even with a newer version: nothing decided or queued.
-  auto newer = makeEvent("shop:9", "order.updated", "e-2", "a2");
-  auto r2 = await(decide(client_, keys_, newer, 60s, 0s, mark));
-  ASSERT_TRUE(r2);
-  EXPECT_TRUE(r2->delivery_seen);
-  EXPECT_EQ(r2->decision, Decision::kDuplicate);
+// The version is swapped in and the replaced one comes back (SET … GET): a stale event puts
+// it back, so the stored version never goes down, and with a version TTL the TTL stays.
+TEST_F(EventStoreTest, StaleEventPutsTheStoredVersionBack) {
+  const std::string subject = "shop:9";
+  const int shard = keys_.shardOf(subject);
+  auto newer = makeEvent(subject, "order.updated", "a2", "e-2");
+  ASSERT_EQ(await(decide(client_, keys_, newer, 60s))->decision, Decision::kAccepted);
+  auto older = makeEvent(subject, "order.updated", "a1", "e-1");
+  auto stale = await(decide(client_, keys_, older, 60s));
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->decision, Decision::kStale);
+  auto same = makeEvent(subject, "order.cancelled", "a2", "e-2b");
+  EXPECT_EQ(await(decide(client_, keys_, same, 60s))->decision, Decision::kStale);
+  EXPECT_EQ(await(client_.exec("GET", keys_.version(subject)))->str, "a2");
+  EXPECT_EQ(integer("TTL", keys_.version(subject)), -1) << "kept forever without a version ttl";
   EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 1);
 
-  // Another delivery of an already decided event is a business duplicate, and gets marked.
-  auto r3 = await(decide(client_, keys_, first, 60s, 0s, DeliveryMark{"shop", "dv-2"}));
-  ASSERT_TRUE(r3);
-  EXPECT_FALSE(r3->delivery_seen);
-  EXPECT_EQ(r3->decision, Decision::kDuplicate);
-  EXPECT_EQ(integer("EXISTS", keys_.delivery(shard, "shop", "dv-2")), 1);
-
-  // A stale one too.
-  auto older = makeEvent("shop:9", "order.updated", "e-0", "a0");
-  auto r4 = await(decide(client_, keys_, older, 60s, 0s, DeliveryMark{"shop", "dv-3"}));
-  ASSERT_TRUE(r4);
-  EXPECT_EQ(r4->decision, Decision::kStale);
-  EXPECT_EQ(integer("EXISTS", keys_.delivery(shard, "shop", "dv-3")), 1);
-  EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 1);
+  const std::string timed = "shop:19";
+  auto t2 = makeEvent(timed, "order.updated", "b2", "t-2");
+  ASSERT_EQ(await(decide(client_, keys_, t2, 60s, 3600s))->decision, Decision::kAccepted);
+  auto t1 = makeEvent(timed, "order.updated", "b1", "t-1");
+  EXPECT_EQ(await(decide(client_, keys_, t1, 60s, 3600s))->decision, Decision::kStale);
+  EXPECT_EQ(await(client_.exec("GET", keys_.version(timed)))->str, "b2");
+  const long long ttl = integer("TTL", keys_.version(timed));
+  EXPECT_GT(ttl, 3500);
+  EXPECT_LE(ttl, 3600);
 }
 
 TEST_F(EventStoreTest, ConsumerGroupReadAckAndClaimAfterIdle) {
@@ -614,7 +603,7 @@ TEST_F(EventStoreTest, QuarantinePutListGetDelete) {
   EXPECT_EQ(*count, 1);
 }
 
-// Out of memory, the script's first write (the delivery mark) is refused: nothing is marked,
+// Out of memory, the script's first write (the event's mark) is refused: nothing is marked,
 // the caller answers 503, and the channel's retry is decided afresh once memory is back.
 TEST_F(EventStoreTest, DecideRefusedForMemoryLeavesNothingBehind) {
   testing::RedisServer server;
@@ -623,46 +612,53 @@ TEST_F(EventStoreTest, DecideRefusedForMemoryLeavesNothingBehind) {
   ASSERT_EQ(run(io_, client.waitConnected(3s)), std::optional<bool>(true));
   auto event = makeEvent("shop:41", "order.updated", "N1", "m1");
   const int shard = keys_.shardOf("shop:41");
-  const DeliveryMark mark{"shop", "dv-oom"};
-  for (const bool with_mark : {true, false}) {
-    ASSERT_TRUE(await(client.exec("CONFIG", "SET", "maxmemory", "1")));
-    auto refused = with_mark ? await(decide(client, keys_, event, 60s, 0s, mark))
-                             : await(decide(client, keys_, event, 60s));
-    ASSERT_TRUE(await(client.exec("CONFIG", "SET", "maxmemory", "0")));
-    ASSERT_FALSE(refused) << "with_mark " << with_mark;
-    EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
-    for (const std::string& key : {keys_.seen(shard, "m1"), keys_.delivery(shard, "shop", "dv-oom"),
-                                   keys_.outbox(shard), keys_.version("shop:41")}) {
-      auto exists = await(client.exec("EXISTS", key));
-      ASSERT_TRUE(exists);
-      EXPECT_EQ(exists->integer, 0) << key << " with_mark " << with_mark;
-    }
+  ASSERT_TRUE(await(client.exec("CONFIG", "SET", "maxmemory", "1")));
+  auto refused = await(decide(client, keys_, event, 60s));
+  ASSERT_TRUE(await(client.exec("CONFIG", "SET", "maxmemory", "0")));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
+  for (const std::string& key :
+       {keys_.seen(shard, "m1"), keys_.outbox(shard), keys_.version("shop:41")}) {
+    auto exists = await(client.exec("EXISTS", key));
+    ASSERT_TRUE(exists);
+    EXPECT_EQ(exists->integer, 0) << key;
   }
-  auto retried = await(decide(client, keys_, event, 60s, 0s, mark));
+  auto retried = await(decide(client, keys_, event, 60s));
   ASSERT_TRUE(retried) << retried.error().message;
   EXPECT_EQ(retried->decision, Decision::kAccepted);
-  EXPECT_FALSE(retried->delivery_seen);
 }
 
-// A write that fails after the marks were set (here: the outbox key holds a foreign value)
-// takes the marks back, so the retry after the fix is accepted instead of "already seen".
-TEST_F(EventStoreTest, DecideTakesItsMarksBackWhenTheOutboxWriteFails) {
-  auto event = makeEvent("shop:42", "order.updated", "N1", "w1");
-  const int shard = keys_.shardOf("shop:42");
-  const DeliveryMark mark{"shop", "dv-wrong"};
+// A write that fails after the mark and the version were set (here: the outbox key holds a
+// foreign value) takes both back — the version as it was before, or none — so the retry after
+// the fix is accepted instead of "already seen" or "stale".
+TEST_F(EventStoreTest, DecideTakesItsWritesBackWhenTheOutboxWriteFails) {
+  // Two subjects of one shard: one without a version yet, one with an older one.
+  const std::string fresh = "shop:42";
+  const int shard = keys_.shardOf(fresh);
+  std::string known;
+  for (int i = 43; known.empty(); ++i) {
+    if (keys_.shardOf("shop:" + std::to_string(i)) == shard) known = "shop:" + std::to_string(i);
+  }
   ASSERT_TRUE(await(client_.exec("SET", keys_.outbox(shard), "not a stream")));
-  auto failed = await(decide(client_, keys_, event, 60s, 0s, mark));
-  ASSERT_FALSE(failed);
-  EXPECT_NE(failed.error().message.find("WRONGTYPE"), std::string::npos) << failed.error().message;
-  EXPECT_EQ(integer("EXISTS", keys_.seen(shard, "w1")), 0);
-  EXPECT_EQ(integer("EXISTS", keys_.delivery(shard, "shop", "dv-wrong")), 0);
-  EXPECT_EQ(integer("EXISTS", keys_.version("shop:42")), 0);
+  ASSERT_TRUE(await(client_.exec("SET", keys_.version(known), "v0")));
+  for (const std::string& subject : {fresh, known}) {
+    auto event = makeEvent(subject, "order.updated", "v1", "w1-" + subject);
+    auto failed = await(decide(client_, keys_, event, 60s));
+    ASSERT_FALSE(failed) << subject;
+    EXPECT_NE(failed.error().message.find("WRONGTYPE"), std::string::npos) << failed.error().message;
+    EXPECT_EQ(integer("EXISTS", keys_.seen(shard, event.id)), 0) << subject;
+  }
+  EXPECT_EQ(integer("EXISTS", keys_.version(fresh)), 0);
+  EXPECT_EQ(await(client_.exec("GET", keys_.version(known)))->str, "v0");
 
   ASSERT_TRUE(await(client_.exec("DEL", keys_.outbox(shard))));
-  auto retried = await(decide(client_, keys_, event, 60s, 0s, mark));
-  ASSERT_TRUE(retried) << retried.error().message;
-  EXPECT_EQ(retried->decision, Decision::kAccepted);
-  EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 1);
+  for (const std::string& subject : {fresh, known}) {
+    auto event = makeEvent(subject, "order.updated", "v1", "w1-" + subject);
+    auto retried = await(decide(client_, keys_, event, 60s));
+    ASSERT_TRUE(retried) << retried.error().message;
+    EXPECT_EQ(retried->decision, Decision::kAccepted) << subject;
+  }
+  EXPECT_EQ(integer("XLEN", keys_.outbox(shard)), 2);
 }
 
 TEST_F(EventStoreTest, RedisDownIsUnavailable) {
