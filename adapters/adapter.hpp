@@ -54,6 +54,13 @@ class ChannelAdapter {
   [[nodiscard]] virtual Result<void> verify(const InboundMessage& msg) const = 0;
   /// Turns the verified bytes into canonical events, or errors, or an ignore reason.
   [[nodiscard]] virtual Normalized normalize(const InboundMessage& msg) const = 0;
+  /// The delivery's identity from its headers alone (no body parse), the same for every
+  /// redelivery of this message and different for any other message; empty when the channel
+  /// sends none. The gateway answers a recent delivery's redelivery without normalising it.
+  [[nodiscard]] virtual std::string deliveryKey(const InboundMessage& msg) const {
+    (void)msg;
+    return {};
+  }
   /// Whether a push with this Content-Type is read at all (else 415). Default: JSON.
   [[nodiscard]] virtual bool acceptsContentType(std::string_view content_type) const {
     return content_type.find("json") != std::string_view::npos;

@@ -139,6 +139,23 @@ Result<void> ShopifyAdapter::verify(const InboundMessage& msg) const {
   return {};
 }
 
+std::string ShopifyAdapter::deliveryKey(const InboundMessage& msg) const {
+  const HeaderNames& names = headerNames(msg.headers);
+  std::string_view id = trim(msg.headers.get(names.event_id));
+  if (id.empty()) {
+    id = trim(msg.headers.get(names.webhook_id));
+  }
+  const std::string_view topic = trim(msg.headers.get(names.topic));
+  if (id.empty() || topic.empty()) {
+    return {};
+  }
+  const std::string_view shop = trim(msg.headers.get(names.shop));
+  std::string key;
+  key.reserve(topic.size() + shop.size() + id.size() + 2);
+  key.append(topic).append(":").append(shop).append(":").append(id);
+  return key;
+}
+
 Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
   const HeaderNames& names = headerNames(msg.headers);
   Normalized out;

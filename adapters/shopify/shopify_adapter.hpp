@@ -50,6 +50,10 @@ class ShopifyAdapter final : public ChannelAdapter {
   /// Full-order topics → one event (order.cancelled when cancelled, else order.updated: the
   /// pipeline turns an order's first event into order.created); other topics → ignored.
   [[nodiscard]] Normalized normalize(const InboundMessage& msg) const override;
+  /// "<topic>:<shop domain>:<X-Shopify-Event-Id, else X-Shopify-Webhook-Id>"; empty without
+  /// topic or id. Shopify retries a webhook with the same headers; one event id can be shared
+  /// by several topics (orders/updated and orders/paid), hence the topic.
+  [[nodiscard]] std::string deliveryKey(const InboundMessage& msg) const override;
 
   [[nodiscard]] const ShopifyConfig& config() const { return config_; }
 

@@ -50,6 +50,9 @@ struct OmsConfig {
 struct PipelineConfig {
   int outbox_shards = 8;
   std::chrono::seconds dedup_ttl{7 * 24 * 3600};
+  /// Deliveries remembered in memory for answering their redeliveries without Redis
+  /// (RecentDeliveries); 0 turns that off.
+  int recent_deliveries = 65536;
 };
 
 /// `retry:` — what happens when the OMS fails.

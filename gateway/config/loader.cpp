@@ -316,6 +316,7 @@ class Loader {
   Result<void> pipeline(const YAML::Node& n, const std::string& p, PipelineConfig& c) {
     return each(n, p, [&](const std::string& k, const YAML::Node& v, const std::string& path) -> Result<bool> {
       if (k == "outbox_shards") return setInt(v, path, c.outbox_shards, 1, 1024);
+      if (k == "recent_deliveries") return setInt(v, path, c.recent_deliveries, 0, 10'000'000);
       if (k == "dedup_ttl") {
         milliseconds ms{};
         auto r = setDuration(v, path, ms);

@@ -89,7 +89,8 @@ Ingest::Ingest(const config::Config& cfg, AdapterMap channels, AdapterMap carrie
                                {"channel", "topic"})),
       ack_latency_(metrics.histogram("ordergate_ack_latency_seconds",
                                      "Time from request read to the answer being ready",
-                                     {"channel"})) {}
+                                     {"channel"})),
+      recent_(static_cast<std::size_t>(cfg.pipeline.recent_deliveries), cfg.pipeline.dedup_ttl) {}
 
 Ingest::SlotMap Ingest::toSlots(AdapterMap adapters) {
   SlotMap out;
@@ -161,7 +162,16 @@ asio::awaitable<http::Response> Ingest::push(http::Request& req, adapters::Chann
     log::warn("push rejected", {{"channel", id}, {"reason", verified.error().message}});
     co_return http::jsonError(401, "unauthorized", verified.error().message, verified.error().field);
   }
-  http::Response r = co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind);
+  // A redelivery of a delivery this process decided lately: Redis would answer duplicate too.
+  const std::string delivery_key = adapter->deliveryKey(msg);
+  if (recent_.contains(id, delivery_key, RecentDeliveries::Clock::now())) {
+    count(id, "duplicate");
+    ack_latency_.with({id}).observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
+    co_return outcomeResponse("duplicate", {});
+  }
+  http::Response r =
+      co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind, delivery_key);
   ack_latency_.with({id}).observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
   co_return r;
@@ -170,7 +180,8 @@ asio::awaitable<http::Response> Ingest::push(http::Request& req, adapters::Chann
 asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::string_view channel_id,
                                                 const adapters::ChannelAdapter& adapter,
                                                 const adapters::InboundMessage& msg,
-                                                bool quarantine_errors, std::string_view kind) {
+                                                bool quarantine_errors, std::string_view kind,
+                                                std::string_view delivery_key) {
   adapters::Normalized n = adapter.normalize(msg);
   if (!n.errors.empty()) {
     if (!quarantine_errors) {
@@ -199,6 +210,7 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
     log::warn("push not stored", {{"channel", channel_id}, {"error", describe(decided.error())}});
     co_return http::errorResponse(decided.error());
   }
+  recent_.remember(channel_id, delivery_key, RecentDeliveries::Clock::now());
   if (decided->delivery_seen) {
     count(channel_id, "duplicate");
     co_return outcomeResponse("duplicate", {});

@@ -35,14 +35,14 @@ class ShopifyTest(unittest.TestCase):
     def setUp(self):
         self.redis = RedisServer()
         self.oms = FakeOms()
-        extra = f"""
+        self.channels = f"""
 channels:
   shopify:
     adapter: shopify
     secret: [old-rotated-secret, {SHOPIFY_SECRET.decode()}]
     shop: ordergate-demo.myshopify.com
 """
-        self.gw = Gateway(base_config(self.redis.url, self.oms) + extra)
+        self.gw = Gateway(base_config(self.redis.url, self.oms) + self.channels)
 
     def tearDown(self):
         self.gw.close()
@@ -103,6 +103,31 @@ channels:
         time.sleep(1.0)
         self.assertEqual([ev["type"] for _, _, ev in self.oms.received()],
                          ["order.created", "order.updated"])
+
+    def test_redelivery_is_answered_from_memory_even_with_redis_down(self):
+        self.assertEqual(self.post("multi_line_discount_tax")[1]["status"], "accepted")
+        self.redis.stop()
+        # Shopify's retry of the same webhook (same topic and X-Shopify-Event-Id): this process
+        # decided it, so it answers without Redis; a webhook it never saw needs Redis: 503.
+        status, answer = self.post("multi_line_discount_tax")
+        self.assertEqual((status, answer["status"], answer["events"]), (200, "duplicate", []))
+        status, _ = self.post("multi_line_discount_tax", headers={"X-Shopify-Event-Id": "ev-new"})
+        self.assertEqual(status, 503)
+        # The same event under another topic is another delivery.
+        status, _ = self.post("multi_line_discount_tax", headers={"X-Shopify-Topic": "orders/paid"})
+        self.assertEqual(status, 503)
+        # Still signed: a redelivery with a bad signature is refused, not answered from memory.
+        status, _ = self.post("multi_line_discount_tax", secret=b"wrong")
+        self.assertEqual(status, 401)
+
+    def test_redelivery_goes_to_redis_when_recent_deliveries_is_off(self):
+        self.gw.close()
+        self.gw = Gateway(base_config(self.redis.url, self.oms, extra="pipeline:\n  recent_deliveries: 0")
+                          + self.channels)
+        self.assertEqual(self.post("multi_line_discount_tax")[1]["status"], "accepted")
+        self.assertEqual(self.post("multi_line_discount_tax")[1]["status"], "duplicate")
+        self.redis.stop()
+        self.assertEqual(self.post("multi_line_discount_tax")[0], 503)
 
     def test_non_order_topic_is_ignored_and_bad_money_quarantined(self):
         status, answer = self.post("refunds_create_ignored")

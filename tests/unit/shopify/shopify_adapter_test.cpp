@@ -305,3 +305,32 @@ TEST(ShopifyStatus, PaymentStatusTable) {
 
 }  // namespace
 }  // namespace ordergate::adapters::shopify
+
+namespace ordergate::adapters::shopify {
+namespace {
+
+// The delivery key names one webhook delivery from its headers: Shopify retries with the same
+// ones. Topic and shop are part of it (one event id can serve several topics).
+TEST(ShopifyDeliveryKey, TopicShopAndEventIdElseWebhookId) {
+  auto adapter = make(scalar("hush"));
+  ASSERT_TRUE(adapter);
+  Message both{{{"X-Shopify-Topic", "orders/updated"},
+                {"X-Shopify-Shop-Domain", "a.myshopify.com"},
+                {"X-Shopify-Event-Id", " ev-1 "},
+                {"X-Shopify-Webhook-Id", "wh-1"}}};
+  EXPECT_EQ((*adapter)->deliveryKey(both.view()), "orders/updated:a.myshopify.com:ev-1");
+  Message webhook_only{{{"X-Shopify-Topic", "orders/paid"}, {"X-Shopify-Webhook-Id", "wh-2"}}};
+  EXPECT_EQ((*adapter)->deliveryKey(webhook_only.view()), "orders/paid::wh-2");
+  Message unprefixed{{{"shopify-hmac-sha256", kMacHush},
+                      {"shopify-topic", "orders/create"},
+                      {"shopify-shop-domain", "b.myshopify.com"},
+                      {"shopify-event-id", "ev-3"}}};
+  EXPECT_EQ((*adapter)->deliveryKey(unprefixed.view()), "orders/create:b.myshopify.com:ev-3");
+  Message no_id{{{"X-Shopify-Topic", "orders/create"}}};
+  EXPECT_EQ((*adapter)->deliveryKey(no_id.view()), "");
+  Message no_topic{{{"X-Shopify-Event-Id", "ev-4"}}};
+  EXPECT_EQ((*adapter)->deliveryKey(no_topic.view()), "");
+}
+
+}  // namespace
+}  // namespace ordergate::adapters::shopify
