@@ -163,15 +163,15 @@ asio::awaitable<http::Response> Ingest::push(http::Request& req, adapters::Chann
     co_return http::jsonError(401, "unauthorized", verified.error().message, verified.error().field);
   }
   // A redelivery of a delivery this process decided lately: Redis would answer duplicate too.
-  const std::string delivery_key = adapter->deliveryKey(msg);
-  if (recent_.contains(id, delivery_key, RecentDeliveries::Clock::now())) {
+  std::string delivery = RecentDeliveries::entryOf(id, adapter->deliveryKey(msg));
+  if (recent_.contains(delivery, RecentDeliveries::Clock::now())) {
     count(id, "duplicate");
     ack_latency_.with({id}).observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
     co_return outcomeResponse("duplicate", {});
   }
   http::Response r =
-      co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind, delivery_key);
+      co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind, std::move(delivery));
   ack_latency_.with({id}).observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
   co_return r;
@@ -181,7 +181,7 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
                                                 const adapters::ChannelAdapter& adapter,
                                                 const adapters::InboundMessage& msg,
                                                 bool quarantine_errors, std::string_view kind,
-                                                std::string_view delivery_key) {
+                                                std::string delivery) {
   adapters::Normalized n = adapter.normalize(msg);
   if (!n.errors.empty()) {
     if (!quarantine_errors) {
@@ -210,7 +210,7 @@ asio::awaitable<http::Response> Ingest::process(store::RedisClient& redis, std::
     log::warn("push not stored", {{"channel", channel_id}, {"error", describe(decided.error())}});
     co_return http::errorResponse(decided.error());
   }
-  recent_.remember(channel_id, delivery_key, RecentDeliveries::Clock::now());
+  recent_.remember(std::move(delivery), RecentDeliveries::Clock::now());
   if (decided->delivery_seen) {
     count(channel_id, "duplicate");
     co_return outcomeResponse("duplicate", {});

@@ -45,13 +45,13 @@ class Ingest {
   /// Normalise + decide for already verified bytes. The answer body is the same JSON a push
   /// gets. With `quarantine_errors` false (quarantine replay) a payload that still does not
   /// normalise is answered 422 with its errors and nothing new is stored. A non-empty
-  /// `delivery_key` (ChannelAdapter::deliveryKey) is remembered once the events are decided.
+  /// `delivery` (RecentDeliveries::entryOf) is remembered once the events are decided.
   boost::asio::awaitable<http::Response> process(store::RedisClient& redis, std::string_view channel_id,
                                                  const adapters::ChannelAdapter& adapter,
                                                  const adapters::InboundMessage& msg,
                                                  bool quarantine_errors = true,
                                                  std::string_view kind = "channel",
-                                                 std::string_view delivery_key = {});
+                                                 std::string delivery = {});
 
   /// The adapter now in force (a hot reload may replace it; holders keep theirs alive).
   [[nodiscard]] adapters::ChannelAdapterPtr channel(std::string_view id) const;

@@ -2,18 +2,17 @@
 
 namespace ordergate::gateway::pipeline {
 
-namespace {
-
-std::string joined(std::string_view channel, std::string_view key) {
+std::string RecentDeliveries::entryOf(std::string_view channel, std::string_view delivery_key) {
   std::string out;
-  out.reserve(channel.size() + key.size() + 1);
+  if (delivery_key.empty()) {
+    return out;
+  }
+  out.reserve(channel.size() + delivery_key.size() + 1);
   out.append(channel);
   out.push_back('\n');  // channel ids are config keys: no newline in them
-  out.append(key);
+  out.append(delivery_key);
   return out;
 }
-
-}  // namespace
 
 RecentDeliveries::RecentDeliveries(std::size_t capacity, std::chrono::seconds ttl)
     : capacity_(capacity), ttl_(ttl) {
@@ -21,21 +20,20 @@ RecentDeliveries::RecentDeliveries(std::size_t capacity, std::chrono::seconds tt
   order_.reserve(capacity_);
 }
 
-bool RecentDeliveries::contains(std::string_view channel, std::string_view key, Clock::time_point now) {
-  if (capacity_ == 0 || key.empty()) {
+bool RecentDeliveries::contains(const std::string& entry, Clock::time_point now) const {
+  if (capacity_ == 0 || entry.empty()) {
     return false;
   }
-  const std::string k = joined(channel, key);
   std::lock_guard lock(mutex_);
-  const auto it = expiry_.find(k);
+  const auto it = expiry_.find(entry);
   return it != expiry_.end() && it->second > now;
 }
 
-void RecentDeliveries::remember(std::string_view channel, std::string_view key, Clock::time_point now) {
-  if (capacity_ == 0 || key.empty()) {
+void RecentDeliveries::remember(std::string entry, Clock::time_point now) {
+  if (capacity_ == 0 || entry.empty()) {
     return;
   }
-  std::string k = joined(channel, key);
+  std::string& k = entry;
   const Clock::time_point expires = now + ttl_;
   std::lock_guard lock(mutex_);
   if (const auto it = expiry_.find(k); it != expiry_.end()) {
@@ -46,7 +44,9 @@ void RecentDeliveries::remember(std::string_view channel, std::string_view key, 
     order_.push_back(expiry_.emplace(std::move(k), expires).first);
     return;
   }
-  // Full: the oldest key makes room (its slot in order_ takes the new one).
+  // Full: the oldest key makes room (its slot in order_ takes the new one). expiry_ never
+  // holds more than capacity_ keys, for which it was reserved: no rehash ever moves the
+  // iterators kept in order_.
   expiry_.erase(order_[next_]);
   order_[next_] = expiry_.emplace(std::move(k), expires).first;
   next_ = (next_ + 1) % capacity_;

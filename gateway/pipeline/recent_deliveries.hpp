@@ -27,8 +27,12 @@ class RecentDeliveries {
 
   RecentDeliveries(std::size_t capacity, std::chrono::seconds ttl);
 
-  [[nodiscard]] bool contains(std::string_view channel, std::string_view key, Clock::time_point now);
-  void remember(std::string_view channel, std::string_view key, Clock::time_point now);
+  /// The entry for a channel's delivery key; empty when `delivery_key` is (nothing to remember).
+  [[nodiscard]] static std::string entryOf(std::string_view channel, std::string_view delivery_key);
+
+  /// Both take an entryOf() result; an empty one is never remembered.
+  [[nodiscard]] bool contains(const std::string& entry, Clock::time_point now) const;
+  void remember(std::string entry, Clock::time_point now);
 
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
