@@ -34,6 +34,11 @@ class CanonicalAdapter final : public ChannelAdapter {
     return last;
   }
 
+  // Standard Webhooks: "the same id is used when the message is retried".
+  std::string deliveryKey(const InboundMessage& msg) const override {
+    return std::string(msg.headers.get("webhook-id"));
+  }
+
   Normalized normalize(const InboundMessage& msg) const override {
     Normalized out;
     out.delivery_id = std::string(msg.headers.get("webhook-id"));

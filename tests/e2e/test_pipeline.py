@@ -189,6 +189,17 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(events[0][2]["id"], event_id)
         self.assertEqual(admin(self.gw, "GET", "/v1/admin/dlq")[1]["total"], 0)
 
+    def test_retried_message_is_answered_from_memory_even_with_redis_down(self):
+        order = canonical_order(6206, version_at(1))
+        self.assertEqual(self.sender.post(order, msg_id="msg_retried")[1]["status"], "accepted")
+        self.redis.stop()
+        # The sender's retry of that message (same webhook-id, new timestamp and signature).
+        status, body = self.sender.post(order, msg_id="msg_retried")
+        self.assertEqual((status, body["status"], body["events"]), (200, "duplicate", []))
+        # The same order under another webhook-id is another message: it needs Redis.
+        status, _ = self.sender.post(order, msg_id="msg_other")
+        self.assertEqual(status, 503)
+
     def test_oms_down_30s_then_healthy_keeps_order_and_loses_nothing(self):
         self.oms.fail_status = 503
         n_orders = 200
