@@ -115,6 +115,7 @@ struct Forwarder::Impl : WorkerThread {
 
   // forwarder_shards.cpp
   boost::asio::awaitable<void> leaseLoop();
+  boost::asio::awaitable<void> acquireFree(int target, bool check_first);
   boost::asio::awaitable<void> readShard(int shard);
   boost::asio::awaitable<void> claimLoop();
   boost::asio::awaitable<void> gaugeLoop();

@@ -1,12 +1,15 @@
 """Nothing acknowledged is lost (issue 3): kill -9 of the gateway, a Redis restart with AOF,
 and two instances sharing one Redis without double delivery. Real binary, real redis-server."""
 import concurrent.futures
+import datetime
+import json
 import re
 import threading
 import time
 import unittest
 
-from harness import (FakeOms, Gateway, RedisServer, Sender, base_config, canonical_order,
+from harness import (STOREFRONT_SECRET, FakeOms, Gateway, RedisServer, Sender, base_config,
+                     canonical_order,
                      storefront_channel, version_at, wait_until)
 
 
@@ -176,6 +179,55 @@ class TwoInstancesTest(unittest.TestCase):
         finally:
             a.close()
             b.close()
+            oms.close()
+            redis.close()
+
+    def test_a_shard_given_back_is_taken_within_a_moment_not_a_lease_period(self):
+        # lease_ttl 30s: renewals every 10 s. A takes all 8 shards alone; when B joins, A gives
+        # half back at its next renewal, and B, under its share, takes each within ~200 ms
+        # instead of at its own next renewal (here ≈ 5 s later, while the shard's events wait).
+        redis = RedisServer()
+        oms = FakeOms()
+        cfg = base_config(redis.url, oms) + f"""
+forwarder:
+  threads: 1
+  lease_ttl: 30s
+channels:
+  storefront:
+    adapter: canonical
+    secret: {STOREFRONT_SECRET}
+"""
+        a = Gateway(cfg)
+        b = None
+        try:
+            def holders():
+                return [redis.cli("GET", "og:{s%d}:lease" % k) for k in range(8)]
+            wait_until(lambda: len(set(holders())) == 1 and "" not in holders(), timeout=20,
+                       what="the first instance to own all 8 shards")
+            # Half a renewal period later, so B's own renewals are out of step with A's.
+            time.sleep(5)
+            b = Gateway(cfg)
+            wait_until(lambda: len(set(holders())) == 2 and "" not in holders()
+                       and holders().count(holders()[0]) == 4, timeout=30,
+                       what="4 shards each")
+
+            def times(gw, msg):
+                out = {}
+                for line in gw.logs().splitlines():
+                    if f'"msg":"{msg}"' in line:
+                        event = json.loads(line)
+                        ts = datetime.datetime.strptime(event["ts"], "%Y-%m-%dT%H:%M:%S.%fZ")
+                        out[event["shard"]] = ts
+                return out
+            released, acquired = times(a, "shard released"), times(b, "shard acquired")
+            self.assertEqual(len(released), 4, a.logs())
+            for shard, at in released.items():
+                gap = (acquired[shard] - at).total_seconds()
+                self.assertLess(gap, 1.5, f"shard {shard} was without an owner for {gap:.2f} s")
+        finally:
+            a.close()
+            if b is not None:
+                b.close()
             oms.close()
             redis.close()
 
