@@ -41,7 +41,7 @@ class CanonicalAdapter final : public ChannelAdapter {
 
   Normalized normalize(const InboundMessage& msg) const override {
     Normalized out;
-    out.delivery_id = std::string(msg.headers.get("webhook-id"));
+    out.delivery_id = deliveryKey(msg);
     auto order = canonical::readOrderJson(msg.body);
     if (!order) {
       out.errors = std::move(order.error());

@@ -44,6 +44,12 @@ std::string_view trim(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
+// The delivery's own id: X-Shopify-Event-Id, else X-Shopify-Webhook-Id.
+std::string_view deliveryIdOf(const HeaderView& headers, const HeaderNames& names) {
+  const std::string_view id = trim(headers.get(names.event_id));
+  return id.empty() ? trim(headers.get(names.webhook_id)) : id;
+}
+
 tl::unexpected<Error> unauthenticated(std::string message) {
   return fail(ErrorCode::kUnauthenticated, std::move(message));
 }
@@ -141,10 +147,7 @@ Result<void> ShopifyAdapter::verify(const InboundMessage& msg) const {
 
 std::string ShopifyAdapter::deliveryKey(const InboundMessage& msg) const {
   const HeaderNames& names = headerNames(msg.headers);
-  std::string_view id = trim(msg.headers.get(names.event_id));
-  if (id.empty()) {
-    id = trim(msg.headers.get(names.webhook_id));
-  }
+  const std::string_view id = deliveryIdOf(msg.headers, names);
   const std::string_view topic = trim(msg.headers.get(names.topic));
   if (id.empty() || topic.empty()) {
     return {};
@@ -159,10 +162,7 @@ std::string ShopifyAdapter::deliveryKey(const InboundMessage& msg) const {
 Normalized ShopifyAdapter::normalize(const InboundMessage& msg) const {
   const HeaderNames& names = headerNames(msg.headers);
   Normalized out;
-  out.delivery_id = std::string(trim(msg.headers.get(names.event_id)));
-  if (out.delivery_id.empty()) {
-    out.delivery_id = std::string(trim(msg.headers.get(names.webhook_id)));
-  }
+  out.delivery_id = std::string(deliveryIdOf(msg.headers, names));
   const std::string_view topic = trim(msg.headers.get(names.topic));
   if (topic.empty()) {
     out.errors.push_back({std::string(names.topic), "missing header: the topic is unknown"});

@@ -164,14 +164,14 @@ asio::awaitable<http::Response> Ingest::push(http::Request& req, adapters::Chann
   }
   // A redelivery of a delivery this process decided lately: Redis would answer duplicate too.
   std::string delivery = RecentDeliveries::entryOf(id, adapter->deliveryKey(msg));
+  http::Response r;
   if (recent_.contains(delivery, RecentDeliveries::Clock::now())) {
     count(id, "duplicate");
-    ack_latency_.with({id}).observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
-    co_return outcomeResponse("duplicate", {});
+    r = outcomeResponse("duplicate", {});
+  } else {
+    r = co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind,
+                         std::move(delivery));
   }
-  http::Response r =
-      co_await process(*currentWorker()->redis, id, *adapter, msg, true, kind, std::move(delivery));
   ack_latency_.with({id}).observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
   co_return r;

@@ -33,22 +33,21 @@ void RecentDeliveries::remember(std::string entry, Clock::time_point now) {
   if (capacity_ == 0 || entry.empty()) {
     return;
   }
-  std::string& k = entry;
   const Clock::time_point expires = now + ttl_;
   std::lock_guard lock(mutex_);
-  if (const auto it = expiry_.find(k); it != expiry_.end()) {
+  if (const auto it = expiry_.find(entry); it != expiry_.end()) {
     it->second = expires;
     return;
   }
   if (order_.size() < capacity_) {
-    order_.push_back(expiry_.emplace(std::move(k), expires).first);
+    order_.push_back(expiry_.emplace(std::move(entry), expires).first);
     return;
   }
   // Full: the oldest key makes room (its slot in order_ takes the new one). expiry_ never
   // holds more than capacity_ keys, for which it was reserved: no rehash ever moves the
   // iterators kept in order_.
   expiry_.erase(order_[next_]);
-  order_[next_] = expiry_.emplace(std::move(k), expires).first;
+  order_[next_] = expiry_.emplace(std::move(entry), expires).first;
   next_ = (next_ + 1) % capacity_;
 }
 
