@@ -248,56 +248,48 @@ asio::awaitable<void> Forwarder::Impl::deliverOne(const store::OutboxEntry& entr
 }
 
 // Delivered: the acknowledgement must land, or the event is delivered again later (the OMS
-// deduplicates by id, so that is safe, but we try hard not to). Acknowledgements of one shard
-// share one XACK+XDEL call: while a call is in flight the next ones gather, so under load one
-// Redis round trip acknowledges many events (one per event cost ~1/3 of Redis CPU per event),
-// and an idle forwarder still acknowledges each event at once. Returns once the call that
-// carries this entry landed, as before batching.
+// deduplicates by id, so that is safe, but we try hard not to). Acknowledgements share one
+// round trip (one XACK+XDEL call per shard, pipelined): while one is in flight the next ones
+// gather, so under load one round trip acknowledges many events of all the lane's shards (one
+// per event cost ~1/3 of Redis CPU per event), and an idle forwarder still acknowledges each
+// event at once. Returns once the round trip that carries this entry landed.
 asio::awaitable<void> Forwarder::Impl::ackDelivered(int shard, const store::OutboxEntry& entry) {
-  AckBatch& batch = ack_pending[shard];
-  if (!batch.done) {
-    batch.done = std::make_shared<asio::steady_timer>(io, asio::steady_timer::time_point::max());
+  if (!ack_pending.done) {
+    ack_pending.done = std::make_shared<asio::steady_timer>(io, asio::steady_timer::time_point::max());
   }
-  batch.ids.push_back(entry.stream_id);
-  auto done = batch.done;
-  if (ack_flushing.insert(shard).second) {
-    asio::co_spawn(io, flushAcks(shard), asio::detached);
+  ack_pending.ids[shard].push_back(entry.stream_id);
+  auto done = ack_pending.done;
+  if (!ack_flushing) {
+    ack_flushing = true;
+    asio::co_spawn(io, flushAcks(), asio::detached);
   }
   boost::system::error_code ec;
   co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
-asio::awaitable<void> Forwarder::Impl::flushAcks(int shard) {
-  constexpr std::size_t kMaxIdsPerCall = 256;  // keeps the script's unpack() well in bounds
-  while (!stopping) {
-    auto it = ack_pending.find(shard);
-    if (it == ack_pending.end() || it->second.ids.empty()) {
-      break;
-    }
-    AckBatch batch = std::move(it->second);
-    ack_pending.erase(it);
-    for (std::size_t from = 0; from < batch.ids.size() && !stopping; from += kMaxIdsPerCall) {
-      const std::size_t to = std::min(batch.ids.size(), from + kMaxIdsPerCall);
-      for (int i = 0; i < 50 && !stopping; ++i) {
-        std::vector<std::string> ids(batch.ids.begin() + static_cast<std::ptrdiff_t>(from),
-                                     batch.ids.begin() + static_cast<std::ptrdiff_t>(to));
-        auto r = co_await store::ack(*redis, keys, shard, std::move(ids));
-        if (r) {
-          break;
-        }
-        co_await sleep(milliseconds(100 * (i + 1)));
+asio::awaitable<void> Forwarder::Impl::flushAcks() {
+  while (!stopping && !ack_pending.ids.empty()) {
+    AckBatch batch = std::move(ack_pending);
+    ack_pending = AckBatch{};
+    for (int i = 0; i < 50 && !stopping; ++i) {
+      std::vector<store::ShardIds> shards;
+      for (const auto& [shard, ids] : batch.ids) {
+        shards.push_back(store::ShardIds{shard, ids});
       }
+      auto r = co_await store::ack(*redis, keys, std::move(shards));
+      if (r) {
+        break;
+      }
+      co_await sleep(milliseconds(100 * (i + 1)));
     }
     batch.done->cancel();
   }
-  // Stopping: release every delivery still waiting on this shard's acknowledgements.
-  if (auto it = ack_pending.find(shard); it != ack_pending.end()) {
-    if (it->second.done) {
-      it->second.done->cancel();
-    }
-    ack_pending.erase(it);
+  // Stopping: release every delivery still waiting on an acknowledgement.
+  if (ack_pending.done) {
+    ack_pending.done->cancel();
   }
-  ack_flushing.erase(shard);
+  ack_pending = AckBatch{};
+  ack_flushing = false;
 }
 
 asio::awaitable<void> Forwarder::Impl::moveToDeadLetters(int shard, const store::OutboxEntry& entry,
@@ -361,6 +353,7 @@ void Forwarder::startLane(Impl& s) {
   s.openClients(s.endpoint, std::max(1, s.cfg.oms.max_connections / static_cast<int>(lanes_.size())));
   asio::co_spawn(s.io, s.leaseLoop(), asio::detached);
   asio::co_spawn(s.io, s.claimLoop(), asio::detached);
+  asio::co_spawn(s.io, s.readLoop(), asio::detached);
   asio::co_spawn(s.io, s.gaugeLoop(), asio::detached);
   s.startThread();
   log::info("forwarder started", {{"instance", s.instance_id}, {"lane", s.lane},
@@ -379,9 +372,7 @@ void Forwarder::stop() {
       asio::co_spawn(s.io, [&s]() -> asio::awaitable<void> {
         co_await s.releaseAll();
         s.http->stop();
-        for (auto& [shard, st] : s.owned) {
-          if (st.reader) st.reader->stop();
-        }
+        if (s.reader) s.reader->stop();
         s.redis->stop();
         s.io.stop();
       }, asio::detached);

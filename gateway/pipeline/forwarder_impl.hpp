@@ -36,16 +36,15 @@ struct Destination {
   metrics::Gauge* state_gauge = nullptr;
 };
 
-/// Stream ids delivered and waiting for one XACK+XDEL call; `done` is cancelled when that call
-/// landed (or the forwarder stops), which wakes every delivery waiting on it.
+/// Stream ids delivered and waiting for one acknowledgement round trip, per shard; `done` is
+/// cancelled when it landed (or the forwarder stops), which wakes every delivery waiting on it.
 struct AckBatch {
-  std::vector<std::string> ids;
+  std::map<int, std::vector<std::string>> ids;
   std::shared_ptr<boost::asio::steady_timer> done;
 };
 
 struct ShardState {
   bool ready = false;  ///< pending entries claimed; new entries may be read
-  std::unique_ptr<store::RedisClient> reader;  ///< own connection for blocking reads
 };
 
 /// "<shard>/<stream id>": stream ids repeat across shards.
@@ -68,8 +67,8 @@ struct ForwarderMetrics {
   std::vector<std::array<std::atomic<int>, 2>> circuit_states;
 };
 
-/// One forwarder lane. WorkerThread's `redis` carries the non-blocking commands; blocking
-/// reads use each shard's own reader connection.
+/// One forwarder lane. WorkerThread's `redis` carries the non-blocking commands; `reader` the
+/// blocking reads, one XREADGROUP over all the lane's ready shards at a time.
 struct Forwarder::Impl : WorkerThread {
   const config::Config& cfg;
   store::RedisEndpoint endpoint;
@@ -87,8 +86,14 @@ struct Forwarder::Impl : WorkerThread {
   std::size_t queued = 0;
   int in_flight = 0;
   std::deque<std::shared_ptr<boost::asio::steady_timer>> slot_waiters;
-  std::map<int, AckBatch> ack_pending;  ///< per shard: delivered, not yet acknowledged
-  std::set<int> ack_flushing;           ///< shards with an acknowledgement call in flight
+  AckBatch ack_pending;       ///< delivered, not yet acknowledged
+  bool ack_flushing = false;  ///< an acknowledgement round trip is in flight
+  std::unique_ptr<store::RedisClient> reader;  ///< own connection for blocking reads
+  /// Cancelled when the read in flight returns (null while none is): a shard is given back only
+  /// after the read that may still take its entries is over.
+  std::shared_ptr<boost::asio::steady_timer> read_done;
+  /// Cancelled when a shard becomes ready, to wake a reader that had none.
+  std::shared_ptr<boost::asio::steady_timer> shards_ready;
 
   ForwarderMetrics& shared;
   const int lane;  ///< 0 … forwarder.threads−1; lane 0 also publishes the outbox-wide gauges
@@ -109,14 +114,15 @@ struct Forwarder::Impl : WorkerThread {
   void releaseSlot();
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds d);
   boost::asio::awaitable<void> ackDelivered(int shard, const store::OutboxEntry& entry);
-  boost::asio::awaitable<void> flushAcks(int shard);
+  boost::asio::awaitable<void> flushAcks();
   boost::asio::awaitable<void> moveToDeadLetters(int shard, const store::OutboxEntry& entry,
                                                  std::string reason, std::string attempt_json);
 
   // forwarder_shards.cpp
   boost::asio::awaitable<void> leaseLoop();
   boost::asio::awaitable<void> acquireFree(int target, bool check_first);
-  boost::asio::awaitable<void> readShard(int shard);
+  boost::asio::awaitable<void> readLoop();
+  boost::asio::awaitable<void> readFinished();
   boost::asio::awaitable<void> claimLoop();
   boost::asio::awaitable<void> gaugeLoop();
   boost::asio::awaitable<void> takeOver(int shard);

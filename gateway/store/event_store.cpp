@@ -313,6 +313,27 @@ awaitable<Result<std::optional<std::string>>> leaseHolder(RedisClient& client, c
 awaitable<Result<std::vector<OutboxEntry>>> readNew(RedisClient& client, const Keys& keys,
                                                     int shard, std::string consumer, int count,
                                                     std::chrono::milliseconds block) {
+  const int one[] = {shard};
+  auto read = co_await readNew(client, keys, std::span<const int>(one), std::move(consumer),
+                               count, block);
+  if (!read) {
+    co_return tl::unexpected(read.error());
+  }
+  std::vector<OutboxEntry> out;
+  for (auto& from_shard : *read) {
+    std::move(from_shard.entries.begin(), from_shard.entries.end(), std::back_inserter(out));
+  }
+  co_return out;
+}
+
+awaitable<Result<std::vector<ShardEntries>>> readNew(RedisClient& client, const Keys& keys,
+                                                     std::span<const int> shards,
+                                                     std::string consumer, int count,
+                                                     std::chrono::milliseconds block) {
+  std::vector<ShardEntries> out;
+  if (shards.empty()) {
+    co_return out;
+  }
   auto command = strings("XREADGROUP", "GROUP", kForwarderGroup, std::move(consumer), "COUNT",
                          std::to_string(std::max(1, count)));
   if (block.count() > 0) {
@@ -320,21 +341,28 @@ awaitable<Result<std::vector<OutboxEntry>>> readNew(RedisClient& client, const K
     command.push_back(toMs(block));
   }
   command.emplace_back("STREAMS");
-  command.push_back(keys.outbox(shard));
-  command.emplace_back(">");
+  for (int shard : shards) {
+    command.push_back(keys.outbox(shard));
+  }
+  command.insert(command.end(), shards.size(), ">");
   auto reply = asResult(co_await client.exec(std::move(command)));
   if (!reply) {
     co_return tl::unexpected(reply.error());
   }
-  std::vector<OutboxEntry> out;
   if (reply->isNil()) {
     co_return out;
   }
-  // [[stream key, [entries…]]]
+  // [[stream key, [entries…]], …] for the streams that had entries
   for (const auto& stream : reply->elements) {
-    if (stream.elements.size() == 2) {
-      auto entries = parseEntries(stream.elements[1]);
-      std::move(entries.begin(), entries.end(), std::back_inserter(out));
+    if (stream.elements.size() != 2) {
+      continue;
+    }
+    const std::string& key = stream.elements[0].str;
+    for (int shard : shards) {
+      if (keys.outbox(shard) == key) {
+        out.push_back(ShardEntries{shard, parseEntries(stream.elements[1])});
+        break;
+      }
     }
   }
   co_return out;
@@ -384,6 +412,44 @@ awaitable<Result<std::int64_t>> ack(RedisClient& client, const Keys& keys, int s
     co_return tl::unexpected(reply.error());
   }
   co_return reply->integer;
+}
+
+awaitable<Result<std::int64_t>> ack(RedisClient& client, const Keys& keys,
+                                    std::vector<ShardIds> batches) {
+  constexpr std::size_t kMaxIdsPerCall = 256;  // keeps the script's unpack() well in bounds
+  const Script& script = scripts::ack();
+  std::vector<std::vector<std::string>> commands;
+  for (auto& batch : batches) {
+    for (std::size_t from = 0; from < batch.ids.size(); from += kMaxIdsPerCall) {
+      const std::size_t to = std::min(batch.ids.size(), from + kMaxIdsPerCall);
+      auto command = strings("EVALSHA", script.sha1(), "1", keys.outbox(batch.shard),
+                             kForwarderGroup);
+      command.insert(command.end(), std::make_move_iterator(batch.ids.begin() + static_cast<std::ptrdiff_t>(from)),
+                     std::make_move_iterator(batch.ids.begin() + static_cast<std::ptrdiff_t>(to)));
+      commands.push_back(std::move(command));
+    }
+  }
+  std::vector<std::vector<std::string>> pipeline = commands;  // kept for the EVAL fallback
+  auto replies = co_await client.execPipeline(std::move(pipeline));
+  std::int64_t acked = 0;
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    auto& reply = replies[i];
+    // A restarted server has lost its script cache: this call once more through exec(), which
+    // falls back to EVAL.
+    if (reply && reply->isError() && reply->str.starts_with("NOSCRIPT")) {
+      std::vector<std::string>& command = commands[i];
+      std::vector<std::string> script_keys = strings(std::move(command[3]));
+      std::vector<std::string> script_args(std::make_move_iterator(command.begin() + 4),
+                                           std::make_move_iterator(command.end()));
+      reply = co_await script.exec(client, std::move(script_keys), std::move(script_args));
+    }
+    auto checked = asResult(std::move(reply));
+    if (!checked) {
+      co_return tl::unexpected(checked.error());
+    }
+    acked += checked->integer;
+  }
+  co_return acked;
 }
 
 awaitable<Result<void>> recordAttempt(RedisClient& client, const Keys& keys, int shard,

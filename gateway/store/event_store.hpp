@@ -118,6 +118,20 @@ struct DecideResult {
     RedisClient& client, const Keys& keys, int shard, std::string consumer, int count,
     std::chrono::milliseconds block = std::chrono::milliseconds(0));
 
+/// Entries read from one shard's outbox.
+struct ShardEntries {
+  int shard = 0;
+  std::vector<OutboxEntry> entries;
+};
+
+/// The same over several shards in one XREADGROUP (up to `count` entries per shard): one round
+/// trip and one blocked client for all of them. A blocked read returns as soon as any of the
+/// shards has entries. Only the shards with entries are in the result. The keys span hash tags,
+/// so this call is for a single Redis server, not Redis Cluster.
+[[nodiscard]] boost::asio::awaitable<Result<std::vector<ShardEntries>>> readNew(
+    RedisClient& client, const Keys& keys, std::span<const int> shards, std::string consumer,
+    int count, std::chrono::milliseconds block = std::chrono::milliseconds(0));
+
 /// XAUTOCLAIM: takes over up to `count` entries delivered to any consumer and not acknowledged
 /// for at least `min_idle` (a crashed instance's work). Bounded: at most 16 scan rounds.
 [[nodiscard]] boost::asio::awaitable<Result<std::vector<OutboxEntry>>> claimPending(
@@ -128,6 +142,19 @@ struct DecideResult {
 [[nodiscard]] boost::asio::awaitable<Result<std::int64_t>> ack(RedisClient& client,
                                                                const Keys& keys, int shard,
                                                                std::vector<std::string> stream_ids);
+
+/// Stream ids of one shard.
+struct ShardIds {
+  int shard = 0;
+  std::vector<std::string> ids;
+};
+
+/// ack() for several shards in one round trip: one script call per shard (and per 256 ids),
+/// pipelined. Returns how many were acknowledged in all, or the first failure (acknowledging
+/// an id twice is harmless, so the caller may retry the whole batch).
+[[nodiscard]] boost::asio::awaitable<Result<std::int64_t>> ack(RedisClient& client,
+                                                               const Keys& keys,
+                                                               std::vector<ShardIds> batches);
 
 /// Appends one attempt (a JSON object: status, error, response body, time …) to the event's
 /// attempt list, which expires `ttl` after the last attempt.

@@ -5,7 +5,7 @@
 namespace ordergate::gateway::store::scripts {
 
 /// The store's Lua scripts (EVALSHA with EVAL fallback). Each touches only keys passed in
-/// KEYS, all of one hash tag, so they run unchanged on Redis Cluster. Argument layouts are
+/// KEYS, all of one hash tag (one hash slot each). Argument layouts are
 /// documented beside each script in scripts.cpp; call them only through event_store.hpp,
 /// dead_letters.hpp and quarantine.hpp. Immutable, shared by all threads.
 const Script& decide();

@@ -1,5 +1,8 @@
 #include "gateway/store/event_store.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -261,6 +264,70 @@ TEST_F(EventStoreTest, AcceptedEventIsStoredPackedAndReadBackWhole) {
   expected.type = "order.created";
   expected.original_type = "order.updated";
   EXPECT_EQ(read->front().event, expected);
+}
+
+// A forwarder lane reads all its shards with one XREADGROUP and acknowledges them in one
+// round trip; every entry comes back with the shard it was read from.
+TEST_F(EventStoreTest, ReadsAndAcknowledgesSeveralShardsAtOnce) {
+  ASSERT_TRUE(await(ensureGroups(client_, keys_)));
+  // Two subjects in each of three shards.
+  std::map<int, std::vector<std::string>> subjects_by_shard;
+  std::vector<int> shards;
+  for (int i = 0; shards.size() < 3 && i < 1000; ++i) {
+    const std::string subject = "shop:multi-" + std::to_string(i);
+    const int shard = keys_.shardOf(subject);
+    auto& list = subjects_by_shard[shard];
+    if (list.size() < 2) list.push_back(subject);
+    if (list.size() == 2 && std::find(shards.begin(), shards.end(), shard) == shards.end()) {
+      shards.push_back(shard);
+    }
+  }
+  ASSERT_EQ(shards.size(), 3u);
+  // The first shard gets two events, the second one, the third none.
+  const std::vector<std::string> sent = {subjects_by_shard[shards[0]][0],
+                                         subjects_by_shard[shards[0]][1],
+                                         subjects_by_shard[shards[1]][0]};
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    auto decided = await(decide(client_, keys_,
+                                makeEvent(sent[i], "order.created", "T1", "multi-" + std::to_string(i)),
+                                60s));
+    ASSERT_TRUE(decided);
+    ASSERT_EQ(decided->decision, Decision::kAccepted);
+  }
+
+  auto read = await(readNew(client_, keys_, std::span<const int>(shards), "c1", 10));
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read->size(), 2u) << "only the shards with entries";
+  std::map<int, std::vector<std::string>> got;
+  std::vector<ShardIds> delivered;
+  for (const auto& from_shard : *read) {
+    ShardIds ids{from_shard.shard, {}};
+    for (const auto& e : from_shard.entries) {
+      EXPECT_EQ(keys_.shardOf(e.event.subject), from_shard.shard) << e.event.subject;
+      got[from_shard.shard].push_back(e.event.subject);
+      ids.ids.push_back(e.stream_id);
+    }
+    delivered.push_back(std::move(ids));
+  }
+  EXPECT_EQ(got[shards[0]], (std::vector<std::string>{sent[0], sent[1]})) << "in outbox order";
+  EXPECT_EQ(got[shards[1]], (std::vector<std::string>{sent[2]}));
+  auto nothing_new = await(readNew(client_, keys_, std::span<const int>(shards), "c1", 10));
+  ASSERT_TRUE(nothing_new);
+  EXPECT_TRUE(nothing_new->empty());
+
+  // A restarted server has no scripts cached: the pipelined calls fall back to EVAL.
+  ASSERT_TRUE(await(client_.exec("SCRIPT", "FLUSH")));
+  auto acked = await(ack(client_, keys_, delivered));
+  ASSERT_TRUE(acked) << acked.error().message;
+  EXPECT_EQ(*acked, 3);
+  for (int shard : shards) {
+    auto length = await(outboxLength(client_, keys_, shard));
+    ASSERT_TRUE(length);
+    EXPECT_EQ(*length, 0) << "acknowledged entries leave the stream, shard " << shard;
+  }
+  auto again = await(ack(client_, keys_, delivered));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0) << "acknowledging twice is harmless";
 }
 
 TEST_F(EventStoreTest, DeliveryDedup) {
