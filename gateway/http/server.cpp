@@ -1,6 +1,7 @@
 #include "gateway/http/server.hpp"
 
 #include <array>
+#include <charconv>
 #include <list>
 #include <mutex>
 
@@ -10,9 +11,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "gateway/http/response_text.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/metrics.hpp"
 
@@ -97,22 +100,17 @@ struct HttpServer::Impl {
 
   asio::awaitable<void> writeResponse(beast::tcp_stream& stream, const Response& r, unsigned version,
                                       bool keep_alive) {
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-    res.set(bhttp::field::server, "ordergate/" ORDERGATE_VERSION);
-    res.set(bhttp::field::content_type, r.content_type);
-    for (const auto& [k, v] : r.headers) {
-      res.set(k, v);
-    }
-    res.body() = r.body;
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
-    co_await write(stream, res);
+    const std::string text = responseText(r, version, keep_alive);
+    boost::system::error_code ec;
+    stream.expires_after(cfg.read_timeout);
+    co_await asio::async_write(stream, asio::buffer(text), asio::redirect_error(asio::use_awaitable, ec));
   }
 
   void count(std::string_view route, unsigned status, std::chrono::steady_clock::time_point start) {
     char code[8];
-    std::snprintf(code, sizeof code, "%u", status);
-    requests.with({route, code}).inc();
+    const auto [end, ec] = std::to_chars(code, code + sizeof code, status);
+    (void)ec;
+    requests.with({route, std::string_view(code, static_cast<std::size_t>(end - code))}).inc();
     durations.with({route}).observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }

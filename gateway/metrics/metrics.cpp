@@ -171,14 +171,14 @@ std::vector<double> latencyBuckets() {
 
 template <class T>
 T& Family<T>::with(std::initializer_list<std::string_view> values) {
-  std::vector<std::string> key(values.begin(), values.end());
   {
     std::shared_lock lock(mutex_);
-    auto it = children_.find(key);
+    auto it = children_.find(values);
     if (it != children_.end()) {
       return *it->second;
     }
   }
+  std::vector<std::string> key(values.begin(), values.end());
   std::unique_lock lock(mutex_);
   auto& slot = children_[key];
   if (!slot) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,22 @@ class Histogram {
 /// Default latency buckets: 100 µs … 30 s.
 std::vector<double> latencyBuckets();
 
+/// Orders label-value lists of either kind (stored strings, looked-up views), so a lookup
+/// needs no copy of its values: with() runs several times per request.
+struct LabelValuesLess {
+  using is_transparent = void;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    auto ai = a.begin();
+    auto bi = b.begin();
+    for (; ai != a.end() && bi != b.end(); ++ai, ++bi) {
+      const int c = std::string_view(*ai).compare(std::string_view(*bi));
+      if (c != 0) return c < 0;
+    }
+    return ai == a.end() && bi != b.end();
+  }
+};
+
 /// One metric name with a fixed list of label names; children created on first use.
 template <class T>
 class Family {
@@ -78,7 +95,7 @@ class Family {
   std::vector<std::string> label_names_;
   std::vector<double> bounds_;
   mutable std::shared_mutex mutex_;
-  std::map<std::vector<std::string>, std::unique_ptr<T>, std::less<>> children_;
+  std::map<std::vector<std::string>, std::unique_ptr<T>, LabelValuesLess> children_;
 };
 
 /// The process's metrics. Families are registered at start-up; render() writes Prometheus text
