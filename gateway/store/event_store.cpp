@@ -399,19 +399,9 @@ awaitable<Result<std::vector<OutboxEntry>>> claimPending(RedisClient& client, co
 
 awaitable<Result<std::int64_t>> ack(RedisClient& client, const Keys& keys, int shard,
                                     std::vector<std::string> stream_ids) {
-  if (stream_ids.empty()) {
-    co_return std::int64_t{0};
-  }
-  std::vector<std::string> args;
-  args.reserve(stream_ids.size() + 1);
-  args.emplace_back(kForwarderGroup);
-  std::move(stream_ids.begin(), stream_ids.end(), std::back_inserter(args));
-  auto reply = asResult(co_await scripts::ack().exec(
-      client, strings(keys.outbox(shard)), std::move(args)));
-  if (!reply) {
-    co_return tl::unexpected(reply.error());
-  }
-  co_return reply->integer;
+  std::vector<ShardIds> batches;
+  batches.push_back(ShardIds{shard, std::move(stream_ids)});
+  co_return co_await ack(client, keys, std::move(batches));
 }
 
 awaitable<Result<std::int64_t>> ack(RedisClient& client, const Keys& keys,
