@@ -1,5 +1,6 @@
 #include "gateway/store/event_store.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "gateway/store/scripts.hpp"
@@ -341,10 +342,14 @@ awaitable<Result<std::vector<ShardEntries>>> readNew(RedisClient& client, const 
     command.push_back(toMs(block));
   }
   command.emplace_back("STREAMS");
+  const std::size_t first_key = command.size();
   for (int shard : shards) {
     command.push_back(keys.outbox(shard));
   }
   command.insert(command.end(), shards.size(), ">");
+  // The reply names streams by key: kept to map them back to shards (the command is moved).
+  const std::vector<std::string> stream_keys(command.begin() + static_cast<std::ptrdiff_t>(first_key),
+                                             command.begin() + static_cast<std::ptrdiff_t>(first_key + shards.size()));
   auto reply = asResult(co_await client.exec(std::move(command)));
   if (!reply) {
     co_return tl::unexpected(reply.error());
@@ -357,12 +362,10 @@ awaitable<Result<std::vector<ShardEntries>>> readNew(RedisClient& client, const 
     if (stream.elements.size() != 2) {
       continue;
     }
-    const std::string& key = stream.elements[0].str;
-    for (int shard : shards) {
-      if (keys.outbox(shard) == key) {
-        out.push_back(ShardEntries{shard, parseEntries(stream.elements[1])});
-        break;
-      }
+    const auto key = std::find(stream_keys.begin(), stream_keys.end(), stream.elements[0].str);
+    if (key != stream_keys.end()) {
+      const int shard = shards[static_cast<std::size_t>(key - stream_keys.begin())];
+      out.push_back(ShardEntries{shard, parseEntries(stream.elements[1])});
     }
   }
   co_return out;
